@@ -38,7 +38,7 @@ var Version = "dev"
 
 // Options tune an App beyond its Config; tests use them.
 type Options struct {
-	// Addr overrides the listen address of the single (all-roles) server, e.g. "127.0.0.1:0".
+	// Addr overrides the listen address when the process runs one server, e.g. "127.0.0.1:0".
 	Addr string
 	// Limits overrides the sign-in rate limits.
 	Limits *user.Limits
@@ -231,7 +231,7 @@ func (a *App) buildServers(opts Options, metrics *httpapi.Metrics, authn httpapi
 			httpapi.RealIP(a.cfg.TrustedProxies),
 			httpapi.Authenticate(authn),
 		)
-		addr := a.listenAddr(roles, opts)
+		addr := a.listenAddr(roles, len(groups), opts)
 		a.servers = append(a.servers, &server{
 			roles:  roles,
 			addr:   addr,
@@ -249,8 +249,8 @@ func (a *App) buildServers(opts Options, metrics *httpapi.Metrics, authn httpapi
 	}
 }
 
-func (a *App) listenAddr(roles []string, opts Options) string {
-	if a.cfg.AllRoles() && opts.Addr != "" {
+func (a *App) listenAddr(roles []string, servers int, opts Options) string {
+	if opts.Addr != "" && servers == 1 {
 		return opts.Addr
 	}
 	port := a.cfg.Port
@@ -259,7 +259,7 @@ func (a *App) listenAddr(roles []string, opts Options) string {
 		if !a.cfg.AllRoles() {
 			port = config.RolePort(roles[0])
 		}
-	} else if !a.cfg.AllRoles() && len(a.cfg.Roles) > 1 {
+	} else if len(a.cfg.Roles) > 1 && !a.cfg.AllRoles() {
 		// SERVICE_PORT names one port; several split roles each keep their own.
 		port = config.RolePort(roles[0])
 	}

@@ -39,6 +39,7 @@ type Config struct {
 	Host         string
 	Port         int // SERVICE_PORT; 0 means the default for the mode
 	Roles        []string
+	Split        bool // roles were named explicitly
 	DataDir      string
 	LogLevel     slog.Level
 	LogFormat    string
@@ -64,10 +65,10 @@ func (c *Config) Production() bool {
 	return c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "sqlite:")
 }
 
-// AllRoles reports whether this process serves every role on one port.
-func (c *Config) AllRoles() bool {
-	return len(c.Roles) == len(Roles)
-}
+// AllRoles reports whether this process serves every role on one port (roles
+// "all", the default). Naming roles explicitly is split mode: each role listens on
+// its own port.
+func (c *Config) AllRoles() bool { return !c.Split }
 
 // Var documents one environment variable.
 type Var struct {
@@ -199,9 +200,10 @@ func Load(getenv func(string) string, args []string) (*Config, error) {
 		bad("--roles", err)
 	}
 	c.Roles = r
+	c.Split = strings.TrimSpace(*roles) != "all" && strings.TrimSpace(*roles) != ""
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
 		!strings.HasPrefix(c.DatabaseURL, "postgresql://") && !strings.HasPrefix(c.DatabaseURL, "sqlite:") {
-		bad("DATABASE_URL", errors.New("must start with postgres://, postgresql:// or sqlite:"))
+		bad("DATABASE_URL", errors.New("must be a postgres://, postgresql:// or sqlite: URL"))
 	}
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		bad("REDIS_URL", errors.New("must start with redis:// or rediss://"))

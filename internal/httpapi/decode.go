@@ -1,13 +1,16 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -34,7 +37,18 @@ func Decode(w http.ResponseWriter, r *http.Request, max int64, dst any) error {
 	if r.ContentLength > max {
 		return errs.E(errs.TooLarge, "request body exceeds %d bytes", max)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, max))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		if tooLarge(err) {
+			return errs.E(errs.TooLarge, "request body exceeds %d bytes", max)
+		}
+		return errs.E(errs.Invalid, "cannot read the request body")
+	}
+	// encoding/json would silently turn invalid UTF-8 into U+FFFD and store it.
+	if !utf8.Valid(body) {
+		return utf8Error(body)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err, max)
@@ -46,6 +60,24 @@ func Decode(w http.ResponseWriter, r *http.Request, max int64, dst any) error {
 		return errs.E(errs.Invalid, "request body must hold a single JSON object")
 	}
 	return nil
+}
+
+// utf8Error names the top-level member whose raw value is not valid UTF-8, if any.
+func utf8Error(body []byte) error {
+	var members map[string]json.RawMessage
+	if json.Unmarshal(body, &members) == nil {
+		var bad []string
+		for name, raw := range members {
+			if !utf8.Valid(raw) {
+				bad = append(bad, name)
+			}
+		}
+		if len(bad) > 0 {
+			slices.Sort(bad)
+			return errs.Field(bad[0], "field %q is not valid UTF-8", bad[0])
+		}
+	}
+	return errs.E(errs.Invalid, "request body is not valid UTF-8")
 }
 
 func tooLarge(err error) bool {

@@ -65,7 +65,9 @@ func validRequestID(id string) bool {
 		return false
 	}
 	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '.':
+		default:
 			return false
 		}
 	}
@@ -184,7 +186,7 @@ func Recover() Middleware {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			defer func() {
 				v := recover()
-				if v == nil || v == http.ErrAbortHandler {
+				if v == nil || v == http.ErrAbortHandler { //nolint:errorlint // recover() returns the sentinel itself
 					if v != nil {
 						panic(v)
 					}

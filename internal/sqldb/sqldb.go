@@ -100,7 +100,7 @@ func open(opts Options) (*DB, error) {
 		}
 		return openSQLite(path)
 	default:
-		return nil, errors.New("sqldb: DATABASE_URL must start with postgres://, postgresql:// or sqlite:")
+		return nil, errors.New("sqldb: DATABASE_URL must be a postgres://, postgresql:// or sqlite: URL")
 	}
 }
 

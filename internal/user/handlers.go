@@ -1,6 +1,7 @@
 package user
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -144,8 +145,9 @@ func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := h.svc.UpdateProfile(r.Context(), principal(r), in, ifMatch, client(r))
 	if err != nil {
-		if ifMatch != 0 && errs.Is(err, errs.Conflict) && strings.Contains(err.Error(), "changed since") {
-			err = &errs.Error{Kind: errs.PreconditionFailed, Message: err.(*errs.Error).Message}
+		var e *errs.Error
+		if ifMatch != 0 && errors.As(err, &e) && e.Code == CodeVersionConflict {
+			err = &errs.Error{Kind: errs.PreconditionFailed, Message: e.Message}
 		}
 		httpapi.Error(w, r, err)
 		return

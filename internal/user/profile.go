@@ -55,7 +55,7 @@ func (s *Service) UpdateProfile(ctx context.Context, p auth.Principal, in Profil
 			expected = u.Version
 		}
 		if expected != u.Version {
-			return &errs.Error{Kind: errs.Conflict, Code: "VERSION_CONFLICT",
+			return &errs.Error{Kind: errs.Conflict, Code: CodeVersionConflict,
 				Message: "the profile was changed since you read it; reload and try again"}
 		}
 		var changed []string

@@ -224,6 +224,8 @@ const (
 	CodeLocked      = "ACCOUNT_LOCKED"
 	CodeDisabled    = "ACCOUNT_DISABLED"
 	CodeTokenReuse  = "REFRESH_TOKEN_REUSED"
+	// CodeVersionConflict: the record changed since the client read it.
+	CodeVersionConflict = "VERSION_CONFLICT"
 )
 
 // Login checks a password (and a TOTP code when MFA is on) and starts a session.
@@ -248,16 +250,10 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*Tokens, 
 	if err := s.allow(ctx, "login:ip:"+c.IP, s.limits.LoginPerIP, "sign-in"); err != nil {
 		return nil, err
 	}
-	lockKey := "login:account:" + ident
-	locked, err := s.lockout.Check(ctx, lockKey)
-	if err != nil {
-		return nil, &errs.Error{Kind: errs.Unavailable, Message: "rate limiter unavailable", Err: err}
-	}
-	if locked > 0 {
-		return nil, s.lockedError(locked)
-	}
-
-	var u *User
+	var (
+		u   *User
+		err error
+	)
 	if field == "email" && strings.Contains(ident, "@") {
 		u, err = userByEmail(ctx, s.db, ident)
 	} else {
@@ -266,6 +262,20 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*Tokens, 
 	if err != nil && !errs.Is(err, errs.NotFound) {
 		return nil, err
 	}
+	// Lock the account, not the name it was given by: its email and username
+	// must share one failure count.
+	lockKey := "login:account:" + ident
+	if u != nil {
+		lockKey = "login:account:" + u.ID
+	}
+	locked, err := s.lockout.Check(ctx, lockKey)
+	if err != nil {
+		return nil, &errs.Error{Kind: errs.Unavailable, Message: "rate limiter unavailable", Err: err}
+	}
+	if locked > 0 {
+		return nil, s.lockedError(locked)
+	}
+
 	hash := s.dummyHash
 	if u != nil && u.PasswordHash != "" {
 		hash = u.PasswordHash

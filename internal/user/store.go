@@ -111,7 +111,7 @@ func updateUser(ctx context.Context, q querier, u *User, expected int) error {
 		return takenError(fmt.Errorf("user: update: %w", err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return &errs.Error{Kind: errs.Conflict, Code: "VERSION_CONFLICT",
+		return &errs.Error{Kind: errs.Conflict, Code: CodeVersionConflict,
 			Message: "the profile was changed since you read it; reload and try again"}
 	}
 	u.Version = expected + 1
