@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +103,19 @@ func TestRolesAndFlags(t *testing.T) {
 	}
 	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "127.0.0.1/32" {
 		t.Fatalf("proxies = %v", c.TrustedProxies)
+	}
+}
+
+// TestReadmeListsEveryVariable keeps the README's configuration table true.
+func TestReadmeListsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars {
+		row := "| `" + v.Name + "` | " + v.Default + " | " + v.Help + " |"
+		if !strings.Contains(string(b), row) {
+			t.Errorf("README.md lacks the row:\n%s", row)
+		}
 	}
 }
