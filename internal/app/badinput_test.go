@@ -102,7 +102,7 @@ func TestBadInput(t *testing.T) {
 		{name: "body is a number", method: "POST", path: "/api/auth/login", body: `42`,
 			status: 400, code: "VALIDATION_FAILED"},
 		{name: "body is null", method: "POST", path: "/api/auth/register", body: `null`,
-			status: 400, code: "VALIDATION_FAILED", field: "email"},
+			status: 400, code: "VALIDATION_FAILED", inMsg: "not null"},
 		{name: "empty body", method: "POST", path: "/api/auth/register",
 			status: 400, code: "VALIDATION_FAILED", inMsg: "empty"},
 		{name: "whitespace body", method: "POST", path: "/api/auth/login", body: " \n\t ",

@@ -98,7 +98,7 @@ func TestMFA(t *testing.T) {
 			t.Run("confirm with a wrong code", func(t *testing.T) {
 				a.do(t, req{Method: "POST", Path: "/api/auth/mfa/confirm", Token: me.AccessToken,
 					Body: map[string]string{"code": wrongTOTPCode(t, a, enr.Secret)}}).
-					expect(t, http.StatusUnauthorized, "MFA_INVALID")
+					expect(t, http.StatusBadRequest, "MFA_INVALID")
 				var p map[string]any
 				a.do(t, req{Method: "GET", Path: "/api/auth/profile", Token: me.AccessToken}).expect(t, http.StatusOK, "").into(t, &p)
 				if p["mfa_enabled"] != false {
@@ -160,7 +160,7 @@ func TestMFA(t *testing.T) {
 			t.Run("disable needs a fresh code", func(t *testing.T) {
 				used := totpCode(t, a, enr.Secret) // used by the last login
 				a.do(t, req{Method: "POST", Path: "/api/auth/mfa/disable", Token: me.AccessToken,
-					Body: map[string]string{"code": used}}).expect(t, http.StatusUnauthorized, "MFA_INVALID")
+					Body: map[string]string{"code": used}}).expect(t, http.StatusBadRequest, "MFA_INVALID")
 				a.do(t, req{Method: "POST", Path: "/api/auth/mfa/disable", Token: me.AccessToken,
 					Body: map[string]string{"code": ""}}).expect(t, http.StatusBadRequest, "VALIDATION_FAILED")
 

@@ -106,10 +106,46 @@ func TestProxySSO(t *testing.T) {
 			expect(t, http.StatusUnauthorized, "UNAUTHORIZED")
 	})
 
-	t.Run("unusable remote user is refused", func(t *testing.T) {
+	t.Run("look-alike SSO names are separate accounts", func(t *testing.T) {
 		a := boot(t, embedded, trusted...)
-		a.do(t, req{Method: "GET", Path: "/api/auth/profile", Header: ssoHeaders("_", "writers")}).
+		seen := map[string]string{}
+		for _, name := range []string{"h@smith", "h#smith", "h_smith", "_"} {
+			var p ssoProfile
+			a.do(t, req{Method: "GET", Path: "/api/auth/profile", Header: ssoHeaders(name, "writers")}).
+				expect(t, http.StatusOK, "").into(t, &p)
+			if other, dup := seen[p.ID]; dup {
+				t.Fatalf("SSO users %q and %q share account %s", other, name, p.ID)
+			}
+			seen[p.ID] = name
+			var again ssoProfile
+			a.do(t, req{Method: "GET", Path: "/api/auth/profile", Header: ssoHeaders(name, "writers")}).
+				expect(t, http.StatusOK, "").into(t, &again)
+			if again.ID != p.ID {
+				t.Fatalf("SSO user %q got account %s, then %s", name, p.ID, again.ID)
+			}
+		}
+		a.do(t, req{Method: "GET", Path: "/api/auth/profile", Header: ssoHeaders(strings.Repeat("x", 300), "writers")}).
 			expect(t, http.StatusUnauthorized, "UNAUTHORIZED")
+	})
+
+	t.Run("an SSO user never takes over a local account", func(t *testing.T) {
+		a := boot(t, embedded, trusted...)
+		local := a.register(t, "hsmith") // hsmith@example.com
+		var p ssoProfile
+		a.do(t, req{Method: "GET", Path: "/api/auth/profile", Header: map[string]string{
+			"Remote-User": "hsmith", "Remote-Email": "hsmith@example.com", "Remote-Groups": "admins"}}).
+			expect(t, http.StatusOK, "").into(t, &p)
+		if p.ID == local.User.ID {
+			t.Fatal("the SSO user hsmith was signed in as the local account hsmith")
+		}
+		if p.Username == "hsmith" || p.Email == "hsmith@example.com" {
+			t.Fatalf("SSO account took the local account's username or email: %+v", p)
+		}
+		var mine ssoProfile
+		a.do(t, req{Method: "GET", Path: "/api/auth/profile", Token: local.AccessToken}).expect(t, http.StatusOK, "").into(t, &mine)
+		if mine.Role != "user" {
+			t.Fatalf("local account's role changed to %s", mine.Role)
+		}
 	})
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -14,18 +15,20 @@ type Authenticator interface {
 	Authenticate(r *http.Request) (p auth.Principal, ok bool, err error)
 }
 
+type authErrKey struct{}
+
 // Authenticate puts the caller, when there is one, in the request context. Bad
-// credentials are answered with 401 at once; requests without any pass through, and
-// the handlers that need a caller wrap themselves in RequireAuth.
+// credentials are remembered, not answered: only the handlers that need a caller
+// (RequireAuth) reject them, so a stale token does not block public routes such as
+// refresh, and /metrics can use its own bearer token.
 func Authenticate(a Authenticator) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p, ok, err := a.Authenticate(r)
-			if err != nil {
-				Error(w, r, err)
-				return
-			}
-			if ok {
+			switch {
+			case err != nil:
+				r = r.WithContext(context.WithValue(r.Context(), authErrKey{}, err))
+			case ok:
 				r = r.WithContext(auth.WithPrincipal(r.Context(), p))
 			}
 			next.ServeHTTP(w, r)
@@ -33,9 +36,14 @@ func Authenticate(a Authenticator) Middleware {
 	}
 }
 
-// RequireAuth answers 401 unless the request has an authenticated caller.
+// RequireAuth answers 401 (or the credentials' own error) unless the request has an
+// authenticated caller.
 func RequireAuth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if err, ok := r.Context().Value(authErrKey{}).(error); ok {
+			Error(w, r, err)
+			return
+		}
 		if _, ok := auth.FromContext(r.Context()); !ok {
 			Error(w, r, errs.E(errs.Unauthorized, "authentication required: send Authorization: Bearer <access token>"))
 			return

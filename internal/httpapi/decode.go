@@ -25,6 +25,16 @@ const DefaultMaxBody = 1 << 20
 // trailing data, each with an *errs.Error whose message names the problem and, where
 // there is one, the field.
 func Decode(w http.ResponseWriter, r *http.Request, max int64, dst any) error {
+	return decode(w, r, max, dst, false)
+}
+
+// DecodeOptional is Decode for routes whose body may be left out: an empty body
+// leaves dst as it is.
+func DecodeOptional(w http.ResponseWriter, r *http.Request, max int64, dst any) error {
+	return decode(w, r, max, dst, true)
+}
+
+func decode(w http.ResponseWriter, r *http.Request, max int64, dst any, optional bool) error {
 	if max <= 0 {
 		max = DefaultMaxBody
 	}
@@ -48,15 +58,20 @@ func Decode(w http.ResponseWriter, r *http.Request, max int64, dst any) error {
 	if !utf8.Valid(body) {
 		return utf8Error(body)
 	}
+	switch trimmed := bytes.TrimSpace(body); {
+	case len(trimmed) == 0 && optional:
+		return nil
+	case len(trimmed) == 0:
+		return errs.E(errs.Invalid, "request body is empty; a JSON object is required")
+	case string(trimmed) == "null":
+		return errs.E(errs.Invalid, "request body must be a JSON object, not null")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err, max)
+		return decodeError(err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		if tooLarge(err) {
-			return errs.E(errs.TooLarge, "request body exceeds %d bytes", max)
-		}
 		return errs.E(errs.Invalid, "request body must hold a single JSON object")
 	}
 	return nil
@@ -85,16 +100,12 @@ func tooLarge(err error) bool {
 	return errors.As(err, &mbe)
 }
 
-func decodeError(err error, max int64) error {
+func decodeError(err error) error {
 	var (
 		syn *json.SyntaxError
 		typ *json.UnmarshalTypeError
 	)
 	switch {
-	case tooLarge(err):
-		return errs.E(errs.TooLarge, "request body exceeds %d bytes", max)
-	case errors.Is(err, io.EOF):
-		return errs.E(errs.Invalid, "request body is empty; a JSON object is required")
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errs.E(errs.Invalid, "request body is truncated JSON")
 	case errors.As(err, &syn):

@@ -97,7 +97,6 @@ func (w *statusWriter) WriteHeader(code int) {
 	if (code == http.StatusNotFound || code == http.StatusMethodNotAllowed) &&
 		strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
 		w.swallow = true
-		w.Header().Del("X-Content-Type-Options")
 		if code == http.StatusNotFound {
 			ErrorCode(w.ResponseWriter, code, CodeNotFound, "no such route")
 		} else {

@@ -216,7 +216,7 @@ func describe(t *testing.T, db *DB) schema {
 			WHERE m.type = 'table'`
 		q.leading = `SELECT m.name, c.name
 			FROM sqlite_master m JOIN pragma_index_list(m.name) l JOIN pragma_index_info(l.name) c
-			WHERE m.type = 'table' AND c.seqno = 0`
+			WHERE m.type = 'table' AND c.seqno = 0 AND c.name IS NOT NULL`
 	case Postgres:
 		q.tables = `SELECT table_name FROM information_schema.tables
 			WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`
@@ -531,7 +531,7 @@ func TestIsUniqueViolation(t *testing.T) {
 			{"duplicate email", "sam@example.com", "sam2", "free", true,
 				map[Dialect]string{Postgres: "users_email_key", SQLite: "users.email"}},
 			{"duplicate username", "sam2@example.com", "sam", "free", true,
-				map[Dialect]string{Postgres: "users_username_key", SQLite: "users.username"}},
+				map[Dialect]string{Postgres: "idx_users_username_lower", SQLite: "index 'idx_users_username_lower'"}},
 			{"check violation", "sam3@example.com", "sam3", "platinum", false, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

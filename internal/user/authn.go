@@ -3,10 +3,13 @@ package user
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -109,28 +112,27 @@ func (s *Service) VerifyAccessToken(ctx context.Context, token string) (auth.Pri
 	return auth.Principal{UserID: c.Subject, SessionID: c.SessionID, Role: c.Role, Via: "token"}, nil
 }
 
-var unsafeUsername = regexp.MustCompile(`[^a-zA-Z0-9_.-]`)
+var unsafeUsername = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
 
 // ProxyPrincipal finds, or on first sight creates, the account of an SSO user and
-// keeps its admin role in step with the proxy's groups.
+// keeps its admin role in step with the proxy's groups. The account is found by the
+// proxy's user name verbatim (sso_subject), never by a look-alike username or an
+// email, so an SSO identity cannot take over a local account.
 func (s *Service) ProxyPrincipal(ctx context.Context, remoteUser, email, groups, adminGroup string) (auth.Principal, error) {
+	remoteUser = strings.TrimSpace(remoteUser)
+	if len(remoteUser) > 255 || !utf8.ValidString(remoteUser) {
+		return auth.Principal{}, errs.E(errs.Unauthorized, "the single sign-on user name is not usable here")
+	}
 	role := auth.RoleUser
 	for _, g := range strings.Split(groups, ",") {
 		if adminGroup != "" && strings.TrimSpace(g) == adminGroup {
 			role = auth.RoleAdmin
 		}
 	}
-	name := unsafeUsername.ReplaceAllString(remoteUser, "_")
-	if len(name) > 32 {
-		name = name[:32]
-	}
-	if err := ValidateUsername(name); err != nil {
-		return auth.Principal{}, errs.E(errs.Unauthorized, "the single sign-on user name is not usable here")
-	}
-	u, err := userByUsername(ctx, s.db, name)
+	u, err := userBySSOSubject(ctx, s.db, remoteUser)
 	switch {
 	case errs.Is(err, errs.NotFound):
-		u, err = s.provisionSSO(ctx, name, email, role)
+		u, err = s.provisionSSO(ctx, remoteUser, email, role)
 		if err != nil {
 			return auth.Principal{}, err
 		}
@@ -148,23 +150,57 @@ func (s *Service) ProxyPrincipal(ctx context.Context, remoteUser, email, groups,
 	return auth.Principal{UserID: u.ID, Role: u.Role, Via: "proxy"}, nil
 }
 
-func (s *Service) provisionSSO(ctx context.Context, name, email, role string) (*User, error) {
+// ssoUsername derives a valid username from an SSO user name.
+func ssoUsername(subject string) string {
+	name := strings.Trim(unsafeUsername.ReplaceAllString(subject, "_"), "_.-")
+	if len(name) > 26 {
+		name = name[:26]
+	}
+	if ValidateUsername(name) != nil {
+		name = "user"
+	}
+	return name
+}
+
+// provisionSSO creates the account of an SSO user seen for the first time. When the
+// derived username or the email belongs to another account, it picks a free
+// username and leaves the email unset (a placeholder) instead of linking the two.
+func (s *Service) provisionSSO(ctx context.Context, subject, email, role string) (*User, error) {
+	base := ssoUsername(subject)
 	addr, err := NormalizeEmail("email", email)
 	if err != nil {
-		addr = strings.ToLower(name) + "@sso.invalid"
+		addr = ""
 	}
 	now := s.nowUTC()
-	u := &User{ID: uuid.NewString(), Email: addr, Username: name, DisplayName: name, Role: role,
-		SubscriptionTier: TierFree, SubscriptionStatus: StatusActive, IsActive: true, Version: 1, CreatedAt: now, UpdatedAt: now}
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := insertUser(ctx, tx, u); err != nil {
-			return err
+	for attempt := range 6 {
+		id := uuid.NewString()
+		name := base
+		if attempt > 0 {
+			name = base + "-" + id[:4]
 		}
-		return s.event(ctx, tx, u.ID, "sso_provisioned", Client{}, map[string]any{"remote_user": name})
-	})
-	if errs.Is(err, errs.Conflict) {
-		// Another request provisioned the same user first.
-		return userByUsername(ctx, s.db, name)
+		mail := addr
+		if mail == "" {
+			mail = "sso-" + id[:8] + "@sso.invalid"
+		}
+		u := &User{ID: id, Email: mail, Username: name, DisplayName: subject, Role: role, SSOSubject: subject,
+			SubscriptionTier: TierFree, SubscriptionStatus: StatusActive, IsActive: true, Version: 1, CreatedAt: now, UpdatedAt: now}
+		err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+			if err := insertUser(ctx, tx, u); err != nil {
+				return err
+			}
+			return s.event(ctx, tx, u.ID, "sso_provisioned", Client{}, map[string]any{"remote_user": subject, "username": name})
+		})
+		var e *errs.Error
+		if err == nil || !errors.As(err, &e) || e.Kind != errs.Conflict {
+			return u, err
+		}
+		switch e.Field {
+		case "sso_subject":
+			// Another request provisioned the same user first.
+			return userBySSOSubject(ctx, s.db, subject)
+		case "email":
+			addr = ""
+		}
 	}
-	return u, err
+	return nil, fmt.Errorf("user: provision SSO user %q: %w", subject, err)
 }

@@ -102,11 +102,9 @@ type logoutInput struct {
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	var in logoutInput
-	if r.ContentLength != 0 {
-		if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-			httpapi.Error(w, r, err)
-			return
-		}
+	if err := httpapi.DecodeOptional(w, r, h.maxBody, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
 	}
 	n, err := h.svc.Logout(r.Context(), principal(r), in.All, client(r))
 	if err != nil {

@@ -39,6 +39,9 @@ type ProfileUpdate struct {
 // stale version is a conflict, so concurrent edits never overwrite each other.
 func (s *Service) UpdateProfile(ctx context.Context, p auth.Principal, in ProfileUpdate, ifMatch int, c Client) (*User, error) {
 	expected := ifMatch
+	if in.Version != nil && *in.Version < 1 {
+		return nil, errs.Field("version", "version must be the positive version you read (GET /api/auth/profile)")
+	}
 	if in.Version != nil {
 		if ifMatch != 0 && *in.Version != ifMatch {
 			return nil, errs.Field("version", "version %d disagrees with If-Match %d", *in.Version, ifMatch)
@@ -89,7 +92,7 @@ func (s *Service) UpdateProfile(ctx context.Context, p auth.Principal, in Profil
 				return err
 			}
 			if email != u.Email {
-				if err := s.checkCurrentPassword(u, in.CurrentPassword); err != nil {
+				if err := s.checkCurrentPassword(ctx, u, in.CurrentPassword); err != nil {
 					return err
 				}
 				u.Email = email
@@ -103,6 +106,10 @@ func (s *Service) UpdateProfile(ctx context.Context, p auth.Principal, in Profil
 			}
 			u.Profile = prof
 			changed = append(changed, "profile")
+		}
+		if len(changed) == 0 {
+			out = u // nothing to change: no new version, no conflict for other clients
+			return nil
 		}
 		u.UpdatedAt = s.nowUTC()
 		if err := updateUser(ctx, tx, u, expected); err != nil {
@@ -128,20 +135,27 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func (s *Service) checkCurrentPassword(u *User, pw string) error {
+// checkCurrentPassword re-authenticates a signed-in user before a sensitive change.
+// Wrong guesses count towards the account's re-authentication lockout, so a stolen
+// access token cannot be used to guess the password.
+func (s *Service) checkCurrentPassword(ctx context.Context, u *User, pw string) error {
 	if u.PasswordHash == "" {
 		return errs.E(errs.Forbidden, "this account signs in through single sign-on and has no password")
 	}
 	if pw == "" {
 		return errs.Field("current_password", "current_password is required for this change")
 	}
+	if err := s.checkReauth(ctx, u.ID); err != nil {
+		return err
+	}
 	ok, err := auth.CheckPassword(u.PasswordHash, pw)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return &errs.Error{Kind: errs.Forbidden, Field: "current_password", Message: "current_password is wrong"}
+		return s.failReauth(ctx, u.ID, &errs.Error{Kind: errs.Forbidden, Field: "current_password", Message: "current_password is wrong"})
 	}
+	s.passReauth(ctx, u.ID)
 	return nil
 }
 
@@ -166,7 +180,7 @@ func (s *Service) ChangePassword(ctx context.Context, p auth.Principal, in Passw
 		if err != nil {
 			return err
 		}
-		if err := s.checkCurrentPassword(u, in.CurrentPassword); err != nil {
+		if err := s.checkCurrentPassword(ctx, u, in.CurrentPassword); err != nil {
 			return err
 		}
 		u.PasswordHash = hash

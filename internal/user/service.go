@@ -321,6 +321,61 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*Tokens, 
 	return out, err
 }
 
+// checkReauth refuses when the account has sent too many wrong passwords or codes
+// from a signed-in session lately.
+func (s *Service) checkReauth(ctx context.Context, userID string) error {
+	d, err := s.lockout.Check(ctx, "reauth:"+userID)
+	if err != nil {
+		return &errs.Error{Kind: errs.Unavailable, Message: "rate limiter unavailable", Err: err}
+	}
+	if d > 0 {
+		return s.reauthLocked(d)
+	}
+	return nil
+}
+
+// failReauth records a wrong password or code and returns err, or a lockout error
+// once there were too many.
+func (s *Service) failReauth(ctx context.Context, userID string, err error) error {
+	d, lerr := s.lockout.Fail(ctx, "reauth:"+userID)
+	if lerr != nil {
+		s.log.Warn("record failed re-authentication", "err", lerr)
+	}
+	if d > 0 {
+		return s.reauthLocked(d)
+	}
+	return err
+}
+
+func (s *Service) passReauth(ctx context.Context, userID string) {
+	if err := s.lockout.Reset(ctx, "reauth:"+userID); err != nil {
+		s.log.Warn("reset re-authentication lockout", "err", err)
+	}
+}
+
+func (s *Service) reauthLocked(d time.Duration) error {
+	return &errs.Error{Kind: errs.RateLimited, Code: CodeLocked, RetryAfter: d,
+		Message: fmt.Sprintf("too many wrong passwords or codes; retry in %s", ceilSeconds(d))}
+}
+
+// checkFreshCode checks a TOTP code that confirms a change to MFA itself. A wrong
+// code is a 400 about the field (the session is fine) and counts towards the
+// re-authentication lockout.
+func (s *Service) checkFreshCode(ctx context.Context, userID, code string) error {
+	if err := s.checkReauth(ctx, userID); err != nil {
+		return err
+	}
+	err := s.checkTOTP(ctx, userID, code)
+	if errs.Is(err, errs.Unauthorized) {
+		return s.failReauth(ctx, userID, &errs.Error{Kind: errs.Invalid, Code: CodeBadMFA, Field: "code",
+			Message: "the authenticator code is wrong or was already used"})
+	}
+	if err == nil {
+		s.passReauth(ctx, userID)
+	}
+	return err
+}
+
 func (s *Service) lockedError(d time.Duration) error {
 	return &errs.Error{Kind: errs.RateLimited, Code: CodeLocked, RetryAfter: d,
 		Message: fmt.Sprintf("too many failed sign-ins for this account; retry in %s", ceilSeconds(d))}
@@ -630,7 +685,7 @@ func (s *Service) ConfirmMFA(ctx context.Context, p auth.Principal, code string,
 	if m.Enabled {
 		return errs.E(errs.Conflict, "multi-factor authentication is already on")
 	}
-	if err := s.checkTOTP(ctx, p.UserID, code); err != nil {
+	if err := s.checkFreshCode(ctx, p.UserID, code); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -651,7 +706,7 @@ func (s *Service) DisableMFA(ctx context.Context, p auth.Principal, code string,
 	if err != nil {
 		return err
 	}
-	if err := s.checkTOTP(ctx, p.UserID, code); err != nil {
+	if err := s.checkFreshCode(ctx, p.UserID, code); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {

@@ -69,6 +69,10 @@ func userByEmail(ctx context.Context, q querier, email string) (*User, error) {
 	return getUser(ctx, q, `WHERE u.email = $1`, strings.ToLower(email))
 }
 
+func userBySSOSubject(ctx context.Context, q querier, subject string) (*User, error) {
+	return getUser(ctx, q, `WHERE u.sso_subject = $1`, subject)
+}
+
 func userByUsername(ctx context.Context, q querier, name string) (*User, error) {
 	return getUser(ctx, q, `WHERE lower(u.username) = lower($1)`, name)
 }
@@ -80,6 +84,8 @@ func takenError(err error) error {
 		return err
 	}
 	switch {
+	case strings.Contains(desc, "sso_subject"):
+		return &errs.Error{Kind: errs.Conflict, Field: "sso_subject", Message: "this single sign-on user already has an account"}
 	case strings.Contains(desc, "email"):
 		return &errs.Error{Kind: errs.Conflict, Field: "email", Message: "an account with this email already exists"}
 	case strings.Contains(desc, "username"):
@@ -90,10 +96,10 @@ func takenError(err error) error {
 
 func insertUser(ctx context.Context, q querier, u *User) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO users (id, email, username, display_name, password_hash, role,
-		subscription_tier, subscription_status, is_active, profile_data, version, created_at, updated_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)`,
+		subscription_tier, subscription_status, is_active, profile_data, version, created_at, updated_at, sso_subject)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12)`,
 		u.ID, u.Email, u.Username, u.DisplayName, nullIfEmpty(u.PasswordHash), u.Role,
-		u.SubscriptionTier, u.SubscriptionStatus, u.IsActive, u.Profile.marshal(), u.CreatedAt)
+		u.SubscriptionTier, u.SubscriptionStatus, u.IsActive, u.Profile.marshal(), u.CreatedAt, nullIfEmpty(u.SSOSubject))
 	if err != nil {
 		return takenError(fmt.Errorf("user: insert: %w", err))
 	}

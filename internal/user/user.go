@@ -32,6 +32,7 @@ type User struct {
 	Username           string
 	DisplayName        string
 	PasswordHash       string // empty for accounts that only sign in through SSO
+	SSOSubject         string // the proxy's Remote-User for SSO accounts
 	Role               string
 	SubscriptionTier   string
 	SubscriptionStatus string

@@ -7,7 +7,7 @@
 CREATE TABLE users (
     id                  UUID PRIMARY KEY,
     email               TEXT NOT NULL UNIQUE, -- stored lower-cased by the application
-    username            TEXT NOT NULL UNIQUE,
+    username            TEXT NOT NULL, -- unique regardless of case: idx_users_username_lower
     display_name        TEXT NOT NULL DEFAULT '',
     password_hash       TEXT, -- NULL for SSO-only accounts
     role                TEXT NOT NULL DEFAULT 'user'
@@ -21,8 +21,13 @@ CREATE TABLE users (
     version             INTEGER NOT NULL DEFAULT 1,
     created_at          TIMESTAMPTZ NOT NULL,
     updated_at          TIMESTAMPTZ NOT NULL,
-    last_login          TIMESTAMPTZ
+    last_login          TIMESTAMPTZ,
+    sso_subject         TEXT -- Remote-User of single sign-on, verbatim; NULL for local accounts
 );
+
+-- Usernames are unique regardless of case; the lookup by lower(username) uses this index.
+CREATE UNIQUE INDEX idx_users_username_lower ON users (lower(username));
+CREATE UNIQUE INDEX idx_users_sso_subject ON users (sso_subject);
 
 CREATE TABLE books (
     id              UUID PRIMARY KEY,

@@ -13,7 +13,7 @@
 CREATE TABLE users (
     id                  TEXT NOT NULL PRIMARY KEY,
     email               TEXT NOT NULL UNIQUE, -- stored lower-cased by the application
-    username            TEXT NOT NULL UNIQUE,
+    username            TEXT NOT NULL, -- unique regardless of case: idx_users_username_lower
     display_name        TEXT NOT NULL DEFAULT '',
     password_hash       TEXT, -- NULL for SSO-only accounts
     role                TEXT NOT NULL DEFAULT 'user'
@@ -27,8 +27,13 @@ CREATE TABLE users (
     version             INTEGER NOT NULL DEFAULT 1,
     created_at          TIMESTAMP NOT NULL,
     updated_at          TIMESTAMP NOT NULL,
-    last_login          TIMESTAMP
+    last_login          TIMESTAMP,
+    sso_subject         TEXT -- Remote-User of single sign-on, verbatim; NULL for local accounts
 );
+
+-- Usernames are unique regardless of case; the lookup by lower(username) uses this index.
+CREATE UNIQUE INDEX idx_users_username_lower ON users (lower(username));
+CREATE UNIQUE INDEX idx_users_sso_subject ON users (sso_subject);
 
 CREATE TABLE books (
     id              TEXT NOT NULL PRIMARY KEY,
