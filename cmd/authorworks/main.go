@@ -15,10 +15,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/authorworks/authorworks/internal/app"
 	"github.com/authorworks/authorworks/internal/config"
 	"github.com/authorworks/authorworks/internal/sqldb"
+	"github.com/authorworks/authorworks/internal/user"
 )
 
 const usage = `usage: authorworks <command> [flags]
@@ -26,6 +28,7 @@ const usage = `usage: authorworks <command> [flags]
 commands:
   serve     run the platform (embedded defaults, or the backends configured by env)
   migrate   apply database migrations and exit
+  set-role  give an account a role: authorworks set-role <email-or-username> <user|admin>
   version   print the version
 
 Run "authorworks serve -h" for flags; every flag has an environment variable
@@ -55,9 +58,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stdout, usage)
 		return nil
 	case "serve", "migrate":
+	case "set-role":
+		if len(rest) < 2 {
+			return errors.New("usage: authorworks set-role <email-or-username> <user|admin> [flags]")
+		}
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
+	}
+	var positional []string
+	if cmd == "set-role" {
+		positional, rest = rest[:2], rest[2:]
 	}
 	cfg, err := config.Load(getenv, rest)
 	if err != nil {
@@ -66,7 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log := newLogger(cfg, stderr)
 	slog.SetDefault(log)
 
-	if cmd == "migrate" {
+	if cmd == "migrate" || cmd == "set-role" {
 		db, err := sqldb.Open(ctx, sqldb.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 		if err != nil {
 			return err
@@ -75,6 +86,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		applied, err := db.Migrate(ctx)
 		if err != nil {
 			return err
+		}
+		if cmd == "set-role" {
+			u, err := user.SetRole(ctx, db, positional[0], positional[1], time.Now().UTC())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s (%s) is now %s\n", u.Username, u.Email, u.Role)
+			return nil
 		}
 		v, err := db.Version(ctx)
 		if err != nil {

@@ -144,3 +144,20 @@ func TestMigrateCommand(t *testing.T) {
 		t.Fatalf("version: %v %q", err, out.String())
 	}
 }
+
+func TestSetRoleCommand(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"AUTHORWORKS_DATA_DIR": dir}
+	getenv := func(k string) string { return env[k] }
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"set-role", "nobody@example.com", "admin"}, getenv, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Fatalf("set-role of a missing account: %v", err)
+	}
+	if err := run(context.Background(), []string{"set-role", "x"}, getenv, &out, &out); err == nil || !strings.Contains(err.Error(), "usage") {
+		t.Fatalf("set-role with one argument: %v", err)
+	}
+	if err := run(context.Background(), []string{"set-role", "x", "emperor"}, getenv, &out, &out); err == nil || !strings.Contains(err.Error(), "role must be") {
+		t.Fatalf("set-role with a bad role: %v", err)
+	}
+}

@@ -260,6 +260,14 @@ func TestOpenAPIResponsesConform(t *testing.T) {
 	doc.check(t, "POST", "/api/auth/password", r, "PasswordChanged")
 	r.expect(t, http.StatusOK, "")
 
+	root := a.makeAdmin(t, "root")
+	r = a.do(t, req{Method: "GET", Path: "/api/admin/users?limit=1", Token: root.AccessToken})
+	doc.check(t, "GET", "/api/admin/users", r, "UserPage")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "PATCH", Path: "/api/admin/users/" + bob.User.ID, Token: root.AccessToken, Body: map[string]any{"role": "admin"}})
+	doc.check(t, "PATCH", "/api/admin/users/{id}", r, "UserPrivateView")
+	r.expect(t, http.StatusOK, "")
+
 	r = a.do(t, req{Method: "GET", Path: "/health"})
 	doc.check(t, "GET", "/health", r, "Health")
 	r.expect(t, http.StatusOK, "")

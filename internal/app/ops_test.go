@@ -57,7 +57,7 @@ func (p *tcpProxy) serve() {
 		p.conns = append(p.conns, c, up)
 		p.mu.Unlock()
 		go func() { io.Copy(up, c); up.Close() }() //nolint:errcheck // ends when either side closes
-		go func() { io.Copy(c, up); c.Close() }() //nolint:errcheck // ends when either side closes
+		go func() { io.Copy(c, up); c.Close() }()  //nolint:errcheck // ends when either side closes
 	}
 }
 

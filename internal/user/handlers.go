@@ -38,6 +38,8 @@ func (h *Handler) Routes(mux httpapi.Mux) {
 	mux.HandleFunc("POST /api/auth/mfa/disable", httpapi.RequireAuth(h.disableMFA))
 	mux.HandleFunc("PUT /api/users/profile", httpapi.RequireAuth(h.updateProfile))
 	mux.HandleFunc("GET /api/users/{id}", httpapi.RequireAuth(h.getUser))
+	mux.HandleFunc("GET /api/admin/users", httpapi.RequireAdmin(h.listUsers))
+	mux.HandleFunc("PATCH /api/admin/users/{id}", httpapi.RequireAdmin(h.adminUpdate))
 }
 
 func client(r *http.Request) Client {
@@ -264,4 +266,42 @@ func (h *Handler) disableMFA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpapi.JSON(w, http.StatusOK, map[string]bool{"mfa_enabled": false})
+}
+
+func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := 50
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			httpapi.Error(w, r, errs.Field("limit", "limit must be an integer from 1 to 100"))
+			return
+		}
+		limit = n
+	}
+	page, err := h.svc.ListUsers(r.Context(), q.Get("q"), q.Get("cursor"), limit)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.JSON(w, http.StatusOK, page)
+}
+
+func (h *Handler) adminUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := httpapi.PathUUID(r, "id")
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	var in AdminUpdate
+	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	u, err := h.svc.UpdateByAdmin(r.Context(), principal(r), id, in, client(r))
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	httpapi.JSON(w, http.StatusOK, u.Private())
 }

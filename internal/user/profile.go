@@ -148,7 +148,7 @@ func (s *Service) checkCurrentPassword(ctx context.Context, u *User, pw string) 
 	if err := s.checkReauth(ctx, u.ID); err != nil {
 		return err
 	}
-	ok, err := auth.CheckPassword(u.PasswordHash, pw)
+	ok, err := s.checkPassword(ctx, u.PasswordHash, pw)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (s *Service) ChangePassword(ctx context.Context, p auth.Principal, in Passw
 	if err := ValidatePassword("new_password", in.NewPassword); err != nil {
 		return err
 	}
-	hash, err := auth.HashPassword(in.NewPassword, s.pw)
+	hash, err := s.hashPassword(ctx, in.NewPassword)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -79,7 +81,12 @@ type Service struct {
 	pw         auth.PasswordParams
 	now        func() time.Time
 	log        *slog.Logger
-	dummyHash  string
+	// hashSlots bounds concurrent argon2id computations: each holds 32 MiB, so a
+	// burst of sign-ins queues instead of exhausting memory.
+	hashSlots chan struct{}
+	dummyOnce sync.Once
+	dummyHash string
+	dummyErr  error
 }
 
 // NewService returns a Service.
@@ -103,11 +110,7 @@ func NewService(c Config) (*Service, error) {
 	if s.revoked == nil {
 		s.revoked = dbRevocations{db: c.DB}
 	}
-	h, err := auth.HashPassword("not a real password, only for equal timing", s.pw)
-	if err != nil {
-		return nil, err
-	}
-	s.dummyHash = h
+	s.hashSlots = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
 	return s, nil
 }
 
@@ -135,6 +138,45 @@ type RegisterInput struct {
 	Username    string `json:"username"`
 	Password    string `json:"password"`
 	DisplayName string `json:"display_name"`
+}
+
+func (s *Service) acquireHashSlot(ctx context.Context) (func(), error) {
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots }, nil
+	case <-ctx.Done():
+		return nil, &errs.Error{Kind: errs.Unavailable, Message: "the server is busy; try again", Err: ctx.Err()}
+	}
+}
+
+func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {
+	release, err := s.acquireHashSlot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return auth.HashPassword(pw, s.pw)
+}
+
+// checkPassword compares pw with hash; with an empty hash (no such account, or an
+// SSO account) it does the same work against a dummy hash, so the answer takes as
+// long either way and does not reveal which accounts exist.
+func (s *Service) checkPassword(ctx context.Context, hash, pw string) (bool, error) {
+	if hash == "" {
+		s.dummyOnce.Do(func() {
+			s.dummyHash, s.dummyErr = auth.HashPassword("not a real password, only for equal timing", s.pw)
+		})
+		if s.dummyErr != nil {
+			return false, s.dummyErr
+		}
+		hash = s.dummyHash
+	}
+	release, err := s.acquireHashSlot(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	return auth.CheckPassword(hash, pw)
 }
 
 func (s *Service) nowUTC() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -179,7 +221,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, c Client) (*To
 	if err := s.allow(ctx, "register:ip:"+c.IP, s.limits.RegisterPerIP, "registration"); err != nil {
 		return nil, err
 	}
-	hash, err := auth.HashPassword(in.Password, s.pw)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -276,11 +318,11 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*Tokens, 
 		return nil, s.lockedError(locked)
 	}
 
-	hash := s.dummyHash
-	if u != nil && u.PasswordHash != "" {
+	hash := ""
+	if u != nil {
 		hash = u.PasswordHash
 	}
-	ok, err := auth.CheckPassword(hash, in.Password)
+	ok, err := s.checkPassword(ctx, hash, in.Password)
 	if err != nil {
 		return nil, fmt.Errorf("user: check password: %w", err)
 	}
