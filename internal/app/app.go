@@ -311,11 +311,15 @@ func (a *App) Serve(ctx context.Context) error {
 			}
 		}()
 	}
+	bg, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
+	go a.housekeeping(bg)
 	var serveErr error
 	select {
 	case <-ctx.Done():
 	case serveErr = <-errc:
 	}
+	stopBackground()
 	a.log.Info("shutting down", "timeout", a.cfg.ShutdownWait.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownWait)
 	defer cancel()
@@ -331,6 +335,26 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	wg.Wait()
 	return serveErr
+}
+
+// housekeeping deletes expired sessions at start and then every hour.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := a.Users.PurgeSessions(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Warn("purge expired sessions", "err", err)
+		case n > 0:
+			a.log.Info("purged expired sessions", "sessions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Close releases the backends.

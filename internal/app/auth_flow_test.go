@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -265,6 +266,39 @@ func TestProfileUpdate(t *testing.T) {
 				expect(t, http.StatusOK, "")
 			if !strings.Contains(string(a.do(t, req{Method: "GET", Path: "/api/auth/sessions", Token: me.AccessToken}).expect(t, http.StatusOK, "").Raw), `"current":true`) {
 				t.Error("sessions list does not mark the current session")
+			}
+		})
+	}
+}
+
+// TestPurgeSessions: expired and long-revoked sessions are deleted with their
+// refresh tokens; live ones stay.
+func TestPurgeSessions(t *testing.T) {
+	for _, b := range backends {
+		t.Run(string(b), func(t *testing.T) {
+			a := boot(t, b)
+			old := a.register(t, "oldtimer")
+			a.do(t, req{Method: "POST", Path: "/api/auth/logout", Token: old.AccessToken}).expect(t, http.StatusOK, "")
+			a.Clock.Advance(8 * 24 * time.Hour)
+			fresh := a.register(t, "newcomer")
+			n, err := a.Users.PurgeSessions(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 1 {
+				t.Fatalf("purged %d sessions, want 1 (the one revoked 8 days ago)", n)
+			}
+			var tokens int
+			if err := a.DB.QueryRow(`SELECT COUNT(*) FROM refresh_tokens`).Scan(&tokens); err != nil {
+				t.Fatal(err)
+			}
+			if tokens != 1 {
+				t.Fatalf("%d refresh tokens left, want 1", tokens)
+			}
+			a.do(t, req{Method: "GET", Path: "/api/auth/profile", Token: fresh.AccessToken}).expect(t, http.StatusOK, "")
+			a.Clock.Advance(32 * 24 * time.Hour)
+			if n, err = a.Users.PurgeSessions(context.Background()); err != nil || n != 1 {
+				t.Fatalf("second purge = %d, %v; want the expired session", n, err)
 			}
 		})
 	}

@@ -35,10 +35,16 @@ type (
 
 // Logger returns the request-scoped logger (carrying request_id), or the default one.
 func Logger(ctx context.Context) *slog.Logger {
-	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+	if l, ok := LoggerFrom(ctx); ok {
 		return l
 	}
 	return slog.Default()
+}
+
+// LoggerFrom returns the request-scoped logger, if ctx belongs to a request.
+func LoggerFrom(ctx context.Context) (*slog.Logger, bool) {
+	l, ok := ctx.Value(loggerKey{}).(*slog.Logger)
+	return l, ok
 }
 
 // RequestIDHeader carries the request id in both directions.

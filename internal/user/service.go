@@ -21,6 +21,7 @@ import (
 
 	"github.com/authorworks/authorworks/internal/auth"
 	"github.com/authorworks/authorworks/internal/errs"
+	"github.com/authorworks/authorworks/internal/httpapi"
 	"github.com/authorworks/authorworks/internal/ratelimit"
 	"github.com/authorworks/authorworks/internal/sqldb"
 )
@@ -138,6 +139,14 @@ type RegisterInput struct {
 	Username    string `json:"username"`
 	Password    string `json:"password"`
 	DisplayName string `json:"display_name"`
+}
+
+// logger returns the request's logger (it carries the request id), or the service's.
+func (s *Service) logger(ctx context.Context) *slog.Logger {
+	if l, ok := httpapi.LoggerFrom(ctx); ok {
+		return l
+	}
+	return s.log
 }
 
 func (s *Service) acquireHashSlot(ctx context.Context) (func(), error) {
@@ -345,7 +354,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*Tokens, 
 		}
 	}
 	if err := s.lockout.Reset(ctx, lockKey); err != nil {
-		s.log.Warn("reset login lockout", "err", err)
+		s.logger(ctx).Warn("reset login lockout", "err", err)
 	}
 	now := s.nowUTC()
 	var out *Tokens
@@ -381,7 +390,7 @@ func (s *Service) checkReauth(ctx context.Context, userID string) error {
 func (s *Service) failReauth(ctx context.Context, userID string, err error) error {
 	d, lerr := s.lockout.Fail(ctx, "reauth:"+userID)
 	if lerr != nil {
-		s.log.Warn("record failed re-authentication", "err", lerr)
+		s.logger(ctx).Warn("record failed re-authentication", "err", lerr)
 	}
 	if d > 0 {
 		return s.reauthLocked(d)
@@ -391,7 +400,7 @@ func (s *Service) failReauth(ctx context.Context, userID string, err error) erro
 
 func (s *Service) passReauth(ctx context.Context, userID string) {
 	if err := s.lockout.Reset(ctx, "reauth:"+userID); err != nil {
-		s.log.Warn("reset re-authentication lockout", "err", err)
+		s.logger(ctx).Warn("reset re-authentication lockout", "err", err)
 	}
 }
 
@@ -428,7 +437,7 @@ func (s *Service) lockedError(d time.Duration) error {
 func (s *Service) failLogin(ctx context.Context, lockKey string, u *User, c Client, reason string, err error) error {
 	d, lerr := s.lockout.Fail(ctx, lockKey)
 	if lerr != nil {
-		s.log.Warn("record failed sign-in", "err", lerr)
+		s.logger(ctx).Warn("record failed sign-in", "err", lerr)
 	}
 	if u != nil {
 		detail := map[string]any{"reason": reason}
@@ -436,7 +445,7 @@ func (s *Service) failLogin(ctx context.Context, lockKey string, u *User, c Clie
 			detail["locked_for_seconds"] = int(d.Seconds())
 		}
 		if e := s.event(ctx, s.db, u.ID, "login_failed", c, detail); e != nil {
-			s.log.Warn("audit failed sign-in", "err", e)
+			s.logger(ctx).Warn("audit failed sign-in", "err", e)
 		}
 	}
 	if d > 0 {
@@ -571,7 +580,7 @@ func (s *Service) reuseDetected(ctx context.Context, row *refreshRow, c Client, 
 	if err := s.revoked.Revoke(ctx, row.Session.ID, s.tokens.TTL()); err != nil {
 		return &errs.Error{Kind: errs.Unavailable, Message: "could not revoke the session", Err: err}
 	}
-	s.log.Warn("refresh token reuse; session revoked", "session_id", row.Session.ID, "user_id", row.Session.UserID)
+	s.logger(ctx).Warn("refresh token reuse; session revoked", "session_id", row.Session.ID, "user_id", row.Session.UserID)
 	return errs.E(errs.Unauthorized, "this refresh token was already used; the session has been revoked, sign in again").WithCode(CodeTokenReuse)
 }
 
@@ -757,4 +766,13 @@ func (s *Service) DisableMFA(ctx context.Context, p auth.Principal, code string,
 		}
 		return s.event(ctx, tx, p.UserID, "mfa_disabled", c, nil)
 	})
+}
+
+// PurgeSessions deletes sessions that expired a day ago or were revoked a week ago,
+// so the session tables do not grow without bound. Revoked sessions are kept a while
+// so that a replayed refresh token is still recognised as reuse. It is safe to run
+// on several nodes at once.
+func (s *Service) PurgeSessions(ctx context.Context) (int64, error) {
+	now := s.nowUTC()
+	return purgeSessions(ctx, s.db, now.Add(-24*time.Hour), now.Add(-7*24*time.Hour))
 }

@@ -387,3 +387,13 @@ func listEvents(ctx context.Context, q querier, userID string, limit int) ([]Eve
 	}
 	return out, rows.Err()
 }
+
+// purgeSessions deletes sessions that expired before expiredBefore or were revoked
+// before revokedBefore; their refresh tokens go with them (ON DELETE CASCADE).
+func purgeSessions(ctx context.Context, q querier, expiredBefore, revokedBefore time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM auth_sessions WHERE expires_at < $1 OR revoked_at < $2`, expiredBefore, revokedBefore)
+	if err != nil {
+		return 0, fmt.Errorf("user: purge sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
