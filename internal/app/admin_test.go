@@ -105,6 +105,14 @@ func TestAdminUsers(t *testing.T) {
 				}
 				a.do(t, req{Method: "PATCH", Path: "/api/admin/users/" + writers[0].User.ID, Token: admin.AccessToken,
 					Body: map[string]any{"role": "owner"}}).expect(t, http.StatusBadRequest, "VALIDATION_FAILED")
+				// A new admin signs in again to get the role; a demoted one loses it at once.
+				var promoted session
+				a.do(t, req{Method: "POST", Path: "/api/auth/login", Body: map[string]string{"username": "wanda", "password": "correct horse battery staple"}}).
+					expect(t, http.StatusOK, "").into(t, &promoted)
+				a.do(t, req{Method: "GET", Path: "/api/admin/users", Token: promoted.AccessToken}).expect(t, http.StatusOK, "")
+				a.do(t, req{Method: "PATCH", Path: "/api/admin/users/" + writers[0].User.ID, Token: admin.AccessToken,
+					Body: map[string]any{"role": "user"}}).expect(t, http.StatusOK, "")
+				a.do(t, req{Method: "GET", Path: "/api/admin/users", Token: promoted.AccessToken}).expect(t, http.StatusUnauthorized, "UNAUTHORIZED")
 				a.do(t, req{Method: "PATCH", Path: "/api/admin/users/" + admin.User.ID, Token: admin.AccessToken,
 					Body: map[string]any{"is_active": false}}).expect(t, http.StatusForbidden, "FORBIDDEN")
 				a.do(t, req{Method: "PATCH", Path: "/api/admin/users/00000000-0000-4000-8000-000000000000", Token: admin.AccessToken,

@@ -119,15 +119,24 @@ func (s *Service) UpdateByAdmin(ctx context.Context, p auth.Principal, id string
 		now := s.nowUTC()
 		if in.Role != nil && *in.Role != u.Role {
 			detail["role"] = *in.Role
+			demoted := u.Role == auth.RoleAdmin
 			u.Role = *in.Role
+			if demoted {
+				// Access tokens carry the role: end the sessions so the old role dies with them.
+				if ids, err = revokeUserSessions(ctx, tx, u.ID, "", "role_changed", now); err != nil {
+					return err
+				}
+			}
 		}
 		if in.IsActive != nil && *in.IsActive != u.IsActive {
 			detail["is_active"] = *in.IsActive
 			u.IsActive = *in.IsActive
 			if !u.IsActive {
-				if ids, err = revokeUserSessions(ctx, tx, u.ID, "", "account_disabled", now); err != nil {
+				more, err := revokeUserSessions(ctx, tx, u.ID, "", "account_disabled", now)
+				if err != nil {
 					return err
 				}
+				ids = append(ids, more...)
 			}
 		}
 		out = u
@@ -149,7 +158,10 @@ func (s *Service) UpdateByAdmin(ctx context.Context, p auth.Principal, id string
 }
 
 // SetRole gives the account with this email or username a role. It is for the
-// command line, to appoint the first admin.
+// command line, to appoint the first admin. Taking the admin role away ends the
+// account's sessions in the database; with Redis, access tokens already issued keep
+// the old role until they expire (ACCESS_TOKEN_TTL), so demote through the admin API
+// when that matters.
 func SetRole(ctx context.Context, db *sqldb.DB, login, role string, now time.Time) (*User, error) {
 	if role != auth.RoleUser && role != auth.RoleAdmin {
 		return nil, fmt.Errorf("role must be %q or %q", auth.RoleUser, auth.RoleAdmin)
@@ -164,6 +176,11 @@ func SetRole(ctx context.Context, db *sqldb.DB, login, role string, now time.Tim
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = $1, updated_at = $2, version = version + 1 WHERE id = $3`, role, now, u.ID); err != nil {
 			return err
+		}
+		if u.Role == auth.RoleAdmin && role != auth.RoleAdmin {
+			if _, err := revokeUserSessions(ctx, tx, u.ID, "", "role_changed", now); err != nil {
+				return err
+			}
 		}
 		return insertEvent(ctx, tx, uuid.NewString(), u.ID, "role_set_from_command_line", "", "", map[string]any{"role": role}, now)
 	})
