@@ -27,6 +27,7 @@ import (
 	"github.com/authorworks/authorworks/internal/auth"
 	"github.com/authorworks/authorworks/internal/cache"
 	"github.com/authorworks/authorworks/internal/config"
+	"github.com/authorworks/authorworks/internal/content"
 	"github.com/authorworks/authorworks/internal/httpapi"
 	"github.com/authorworks/authorworks/internal/ratelimit"
 	"github.com/authorworks/authorworks/internal/sqldb"
@@ -57,6 +58,7 @@ type App struct {
 	DB       *sqldb.DB
 	redis    *redis.Client
 	Users    *user.Service
+	Content  *content.Service
 	registry *prometheus.Registry
 	servers  []*server
 	started  time.Time
@@ -141,6 +143,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 
+	a.Content = content.NewService(content.Config{
+		DB: db, Files: storageFiles{db: db}, Users: userDirectory{a.Users}, Now: opts.Now, Log: log,
+	})
+
 	a.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -200,6 +206,8 @@ func (a *App) roleRoutes(role string, r *httpapi.Router) {
 	switch role {
 	case "user":
 		user.NewHandler(a.Users, a.cfg.MaxBody).Routes(r)
+	case "content":
+		content.NewHandler(a.Content, a.cfg.MaxBody).Routes(r)
 	}
 }
 
@@ -337,7 +345,8 @@ func (a *App) Serve(ctx context.Context) error {
 	return serveErr
 }
 
-// housekeeping deletes expired sessions at start and then every hour.
+// housekeeping deletes expired sessions and stories whose time in the trash is up,
+// at start and then every hour.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -348,6 +357,13 @@ func (a *App) housekeeping(ctx context.Context) {
 			a.log.Warn("purge expired sessions", "err", err)
 		case n > 0:
 			a.log.Info("purged expired sessions", "sessions", n)
+		}
+		stories, err := a.Content.PurgeTrash(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Warn("purge trash", "err", err)
+		case stories > 0:
+			a.log.Info("purged stories from the trash", "stories", stories)
 		}
 		select {
 		case <-ctx.Done():

@@ -176,7 +176,10 @@ func TestOpenAPIDocumentServed(t *testing.T) {
 }
 
 // TestOpenAPISecurityMatchesRoutes calls every documented operation without
-// credentials: those that declare bearerAuth must answer 401, the others must not.
+// credentials: those that need bearerAuth must answer 401, the others must not.
+// An operation allows anonymous callers when its security is empty or lists the
+// empty requirement {}; one that lists both {} and bearerAuth serves anonymous
+// callers but must still reject a bad token with 401.
 func TestOpenAPISecurityMatchesRoutes(t *testing.T) {
 	a := boot(t, embedded)
 	doc := loadDoc(t)
@@ -184,13 +187,18 @@ func TestOpenAPISecurityMatchesRoutes(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			method, path, _ := strings.Cut(name, " ")
 			op := doc.operation(t, method, path)
-			needsAuth := false
 			sec, _ := op["security"].([]any)
+			anonymous, bearer := len(sec) == 0, false
 			for _, req := range sec {
-				if m, _ := req.(map[string]any); m["bearerAuth"] != nil {
-					needsAuth = true
+				m, _ := req.(map[string]any)
+				if len(m) == 0 {
+					anonymous = true
+				}
+				if m["bearerAuth"] != nil {
+					bearer = true
 				}
 			}
+			needsAuth := bearer && !anonymous
 			target := strings.ReplaceAll(path, "{id}", uuid.NewString())
 			r := a.do(t, req{Method: method, Path: target})
 			doc.check(t, method, path, r)
@@ -198,7 +206,14 @@ func TestOpenAPISecurityMatchesRoutes(t *testing.T) {
 			case needsAuth && (r.Status != http.StatusUnauthorized || r.Error == nil || r.Error.Code != "UNAUTHORIZED"):
 				t.Errorf("declares bearerAuth, but without credentials answered %d: %s", r.Status, r.Raw)
 			case !needsAuth && r.Status == http.StatusUnauthorized:
-				t.Errorf("declares no security, but without credentials answered 401: %s", r.Raw)
+				t.Errorf("allows anonymous callers, but without credentials answered 401: %s", r.Raw)
+			}
+			if anonymous && bearer {
+				r := a.do(t, req{Method: method, Path: target, Token: "not-a-token"})
+				doc.check(t, method, path, r)
+				if r.Status != http.StatusUnauthorized || r.Error == nil || r.Error.Code != "UNAUTHORIZED" {
+					t.Errorf("accepts bearerAuth, but with a bad token answered %d: %s", r.Status, r.Raw)
+				}
 			}
 		})
 	}
@@ -272,6 +287,8 @@ func TestOpenAPIResponsesConform(t *testing.T) {
 	doc.check(t, "GET", "/health", r, "Health")
 	r.expect(t, http.StatusOK, "")
 
+	ids := conformContent(t, a, doc)
+
 	failures := []struct {
 		method, path string
 		r            req
@@ -287,6 +304,23 @@ func TestOpenAPIResponsesConform(t *testing.T) {
 		{"PUT", "/api/users/profile", req{Token: grace.AccessToken, Body: map[string]any{"version": 1}}, 409, "VERSION_CONFLICT"},
 		{"PUT", "/api/users/profile", req{Token: grace.AccessToken, Body: map[string]any{}, Header: map[string]string{"If-Match": `"1"`}}, 412, "PRECONDITION_FAILED"},
 		{"GET", "/api/auth/events", req{Path: "/api/auth/events?limit=0", Token: grace.AccessToken}, 400, "VALIDATION_FAILED"},
+		{"GET", "/api/stories/{id}", req{Path: "/api/stories/" + ids.privateStory, Token: grace.AccessToken}, 404, "NOT_FOUND"},
+		{"GET", "/api/stories/{id}", req{Path: "/api/stories/" + ids.privateStory}, 404, "NOT_FOUND"},
+		{"GET", "/api/stories/{id}", req{Path: "/api/stories/" + ids.story, Token: "garbage"}, 401, "UNAUTHORIZED"},
+		{"GET", "/api/stories", req{Path: "/api/stories?sort=size", Token: ids.author}, 400, "VALIDATION_FAILED"},
+		{"PUT", "/api/stories/{id}", req{Path: "/api/stories/" + ids.story, Body: map[string]any{"version": 1}}, 401, "UNAUTHORIZED"},
+		{"PUT", "/api/stories/{id}", req{Path: "/api/stories/" + ids.story, Token: ids.author, Body: map[string]any{"title": "x"}}, 400, "VALIDATION_FAILED"},
+		{"DELETE", "/api/stories/{id}", req{Path: "/api/stories/" + ids.story + "?confirm=Wrong", Token: ids.author}, 400, "VALIDATION_FAILED"},
+		{"POST", "/api/stories/{id}/chapters", req{Path: "/api/stories/" + ids.story + "/chapters", Token: ids.author,
+			RawBody: "title=x", Header: map[string]string{"Content-Type": "text/plain"}}, 415, "UNSUPPORTED_MEDIA_TYPE"},
+		{"GET", "/api/chapters/{id}", req{Path: "/api/chapters/" + ids.chapter + "?format=html"}, 400, "VALIDATION_FAILED"},
+		{"PUT", "/api/chapters/{id}", req{Path: "/api/chapters/" + ids.chapter, Token: ids.viewer, Body: map[string]any{"version": 1}}, 403, "FORBIDDEN"},
+		{"PUT", "/api/chapters/{id}", req{Path: "/api/chapters/" + ids.chapter, Token: ids.author,
+			RawBody: `{"version":1,"content":[{"type":"script","children":[{"text":"x"}]}]}`}, 400, "VALIDATION_FAILED"},
+		{"GET", "/api/chapters/{id}/versions", req{Path: "/api/chapters/" + ids.chapter + "/versions", Token: grace.AccessToken}, 404, "NOT_FOUND"},
+		{"GET", "/api/stories/{id}/characters", req{Path: "/api/stories/" + ids.story + "/characters", Token: grace.AccessToken}, 404, "NOT_FOUND"},
+		{"POST", "/api/stories/{id}/collaborators", req{Path: "/api/stories/" + ids.story + "/collaborators", Token: ids.author,
+			Body: map[string]string{"user": "nobody-at-all", "role": "editor"}}, 404, "NOT_FOUND"},
 	}
 	for _, e := range failures {
 		t.Run(fmt.Sprintf("%s %s %d", e.method, e.path, e.status), func(t *testing.T) {
@@ -304,6 +338,207 @@ func TestOpenAPIResponsesConform(t *testing.T) {
 	r = a.do(t, req{Method: "POST", Path: "/api/auth/logout", Token: grace.AccessToken, Body: map[string]bool{"all": true}})
 	doc.check(t, "POST", "/api/auth/logout", r, "LogoutResult")
 	r.expect(t, http.StatusOK, "")
+}
+
+// contentIDs names what conformContent created, for the failure cases.
+type contentIDs struct {
+	author, viewer               string // access tokens
+	story, privateStory, chapter string
+}
+
+// conformContent checks the answers of the Content service (stories, collaborators,
+// chapters, versions, scenes and the story bible) against the document.
+func conformContent(t *testing.T, a *testApp, doc *apiDoc) contentIDs {
+	author := a.register(t, "author").AccessToken
+	a.register(t, "coauthor")
+	viewer := a.register(t, "onlooker").AccessToken
+	var rec struct {
+		ID      string `json:"id"`
+		Version int    `json:"version"`
+	}
+	ids := contentIDs{author: author, viewer: viewer}
+
+	// Stories.
+	r := a.do(t, req{Method: "POST", Path: "/api/stories", Token: author, Body: map[string]any{
+		"title": "The Salt Road", "genre": "Fantasy", "visibility": "public", "metadata": map[string]any{"series": "North"}}})
+	doc.check(t, "POST", "/api/stories", r, "StoryView")
+	r.expect(t, http.StatusCreated, "").into(t, &rec)
+	ids.story = rec.ID
+	story := "/api/stories/" + rec.ID
+	r = a.do(t, req{Method: "POST", Path: "/api/stories", Token: author, Body: map[string]any{"title": "Notebook"}})
+	doc.check(t, "POST", "/api/stories", r, "StoryView")
+	r.expect(t, http.StatusCreated, "").into(t, &rec)
+	ids.privateStory = rec.ID
+
+	r = a.do(t, req{Method: "GET", Path: story, Token: author})
+	doc.check(t, "GET", "/api/stories/{id}", r, "StoryView")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "GET", Path: "/api/stories?sort=title&limit=1", Token: author})
+	doc.check(t, "GET", "/api/stories", r, "StoryPage")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "PUT", Path: story, Token: author, Body: map[string]any{
+		"version": 1, "synopsis": "A smuggler crosses the salt flats.", "cover_file_id": nil}})
+	doc.check(t, "PUT", "/api/stories/{id}", r, "StoryView")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "PUT", Path: story, Token: author, Body: map[string]any{"version": 1, "title": "Stale"}})
+	doc.check(t, "PUT", "/api/stories/{id}", r)
+	r.expect(t, http.StatusConflict, "VERSION_CONFLICT")
+	r = a.do(t, req{Method: "PUT", Path: story, Token: author, Header: map[string]string{"If-Match": `"1"`}, Body: map[string]any{"title": "Stale"}})
+	doc.check(t, "PUT", "/api/stories/{id}", r)
+	r.expect(t, http.StatusPreconditionFailed, "PRECONDITION_FAILED")
+	r = a.do(t, req{Method: "POST", Path: story + "/publish", Token: author})
+	doc.check(t, "POST", "/api/stories/{id}/publish", r, "StoryView")
+	r.expect(t, http.StatusOK, "")
+	for _, token := range []string{"", viewer} { // anonymous, and a signed-in stranger
+		r = a.do(t, req{Method: "GET", Path: story, Token: token})
+		doc.check(t, "GET", "/api/stories/{id}", r, "PublicStoryView")
+		r.expect(t, http.StatusOK, "")
+	}
+
+	// Collaborators.
+	r = a.do(t, req{Method: "POST", Path: story + "/collaborators", Token: author, Body: map[string]string{"user": "coauthor", "role": "editor"}})
+	doc.check(t, "POST", "/api/stories/{id}/collaborators", r, "Collaborator")
+	r.expect(t, http.StatusCreated, "")
+	r = a.do(t, req{Method: "POST", Path: story + "/collaborators", Token: author, Body: map[string]string{"user": "onlooker@example.com", "role": "viewer"}})
+	doc.check(t, "POST", "/api/stories/{id}/collaborators", r, "Collaborator")
+	r.expect(t, http.StatusCreated, "")
+	r = a.do(t, req{Method: "POST", Path: story + "/collaborators", Token: author, Body: map[string]string{"user": "coauthor", "role": "viewer"}})
+	doc.check(t, "POST", "/api/stories/{id}/collaborators", r)
+	r.expect(t, http.StatusConflict, "CONFLICT")
+	r = a.do(t, req{Method: "GET", Path: story + "/collaborators", Token: viewer})
+	doc.check(t, "GET", "/api/stories/{id}/collaborators", r, "Collaborator")
+	r.expect(t, http.StatusOK, "")
+
+	// Chapters, in every format, and their versions.
+	r = a.do(t, req{Method: "POST", Path: story + "/chapters", Token: author, Body: map[string]any{
+		"title": "Salt", "status": "completed", "markdown": "It was *cold*.\n\nThe road was [salt](https://example.com/salt)."}})
+	doc.check(t, "POST", "/api/stories/{id}/chapters", r, "ChapterWithContent")
+	r.expect(t, http.StatusCreated, "").into(t, &rec)
+	ids.chapter = rec.ID
+	chapter := "/api/chapters/" + rec.ID
+	for format, view := range map[string]string{"": "ChapterWithContent", "?format=json": "ChapterWithContent",
+		"?format=markdown": "ChapterWithMarkdown", "?format=fountain": "ChapterWithFountain", "?format=text": "ChapterWithText"} {
+		r = a.do(t, req{Method: "GET", Path: chapter + format, Token: author})
+		doc.check(t, "GET", "/api/chapters/{id}", r, view)
+		r.expect(t, http.StatusOK, "")
+	}
+	r = a.do(t, req{Method: "GET", Path: chapter + "?format=markdown"}) // a reader of the published story
+	doc.check(t, "GET", "/api/chapters/{id}", r, "ChapterWithMarkdown")
+	r.expect(t, http.StatusOK, "")
+	for _, token := range []string{author, ""} {
+		r = a.do(t, req{Method: "GET", Path: story + "/chapters", Token: token})
+		doc.check(t, "GET", "/api/stories/{id}/chapters", r, "ChapterSummary")
+		r.expect(t, http.StatusOK, "")
+	}
+	r = a.do(t, req{Method: "PUT", Path: chapter, Token: author, Body: map[string]any{
+		"version": 1, "change_summary": "Second draft",
+		"content": []any{
+			map[string]any{"type": "h2", "align": "center", "children": []any{map[string]any{"text": "Salt"}}},
+			map[string]any{"type": "p", "children": []any{map[string]any{"text": "It was "}, map[string]any{"text": "bitterly", "italic": true},
+				map[string]any{"text": " cold."}}},
+			map[string]any{"type": "scene_break", "children": []any{map[string]any{"text": ""}}},
+		}}})
+	doc.check(t, "PUT", "/api/chapters/{id}", r, "ChapterWithContent")
+	r.expect(t, http.StatusOK, "").into(t, &rec)
+	r = a.do(t, req{Method: "PUT", Path: chapter, Token: author, Body: map[string]any{"version": 1, "markdown": "Lost words."}})
+	doc.check(t, "PUT", "/api/chapters/{id}", r)
+	r.expect(t, http.StatusConflict, "VERSION_CONFLICT")
+	var current struct {
+		Version int             `json:"version"`
+		Content json.RawMessage `json:"content"`
+	}
+	r.into(t, &current)
+	if current.Version != rec.Version || len(current.Content) < 3 {
+		t.Errorf("VERSION_CONFLICT data = %s, want the current chapter with its document", r.Data)
+	}
+	r = a.do(t, req{Method: "PUT", Path: chapter, Token: author, Header: map[string]string{"If-Match": `"1"`}, Body: map[string]any{"markdown": "Lost words."}})
+	doc.check(t, "PUT", "/api/chapters/{id}", r)
+	r.expect(t, http.StatusPreconditionFailed, "PRECONDITION_FAILED")
+	r = a.do(t, req{Method: "GET", Path: chapter + "/versions", Token: viewer})
+	doc.check(t, "GET", "/api/chapters/{id}/versions", r, "VersionSummary")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "GET", Path: chapter + "/versions/1", Token: viewer})
+	doc.check(t, "GET", "/api/chapters/{id}/versions/{n}", r, "VersionWithContent")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "GET", Path: chapter + "/diff?from=1&to=2", Token: viewer})
+	doc.check(t, "GET", "/api/chapters/{id}/diff", r, "Diff")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "POST", Path: chapter + "/versions/1/restore", Token: author, Body: map[string]int{"version": rec.Version - 1}})
+	doc.check(t, "POST", "/api/chapters/{id}/versions/{n}/restore", r)
+	r.expect(t, http.StatusConflict, "VERSION_CONFLICT")
+	r = a.do(t, req{Method: "POST", Path: chapter + "/versions/1/restore", Token: author, Body: map[string]int{"version": rec.Version}})
+	doc.check(t, "POST", "/api/chapters/{id}/versions/{n}/restore", r, "ChapterWithContent")
+	r.expect(t, http.StatusOK, "")
+
+	// The story bible.
+	r = a.do(t, req{Method: "POST", Path: "/api/characters", Token: author, Body: map[string]any{
+		"story_id": ids.story, "name": "Mara Voss", "role": "protagonist", "aliases": []string{"the Captain"}, "traits": map[string]any{"eyes": "grey"}}})
+	doc.check(t, "POST", "/api/characters", r, "Character")
+	var mara struct {
+		ID string `json:"id"`
+	}
+	r.expect(t, http.StatusCreated, "").into(t, &mara)
+	r = a.do(t, req{Method: "POST", Path: "/api/characters", Token: author, Body: map[string]any{"story_id": ids.story, "name": "Jonah"}})
+	doc.check(t, "POST", "/api/characters", r, "Character")
+	var jonah struct {
+		ID string `json:"id"`
+	}
+	r.expect(t, http.StatusCreated, "").into(t, &jonah)
+	r = a.do(t, req{Method: "PUT", Path: "/api/characters/" + mara.ID, Token: author, Body: map[string]any{"version": 2, "name": "Mara"}})
+	doc.check(t, "PUT", "/api/characters/{id}", r)
+	r.expect(t, http.StatusConflict, "VERSION_CONFLICT")
+	r = a.do(t, req{Method: "GET", Path: "/api/stories/" + ids.story + "/characters", Token: viewer})
+	doc.check(t, "GET", "/api/stories/{id}/characters", r, "Character")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "POST", Path: "/api/characters/" + mara.ID + "/relationships", Token: author,
+		Body: map[string]any{"to_character_id": jonah.ID, "kind": "sister"}})
+	doc.check(t, "POST", "/api/characters/{id}/relationships", r, "Relationship")
+	r.expect(t, http.StatusCreated, "")
+	r = a.do(t, req{Method: "GET", Path: "/api/characters/" + jonah.ID + "/relationships", Token: viewer})
+	doc.check(t, "GET", "/api/characters/{id}/relationships", r, "Relationship")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "POST", Path: "/api/stories/" + ids.story + "/entries", Token: author, Body: map[string]any{
+		"kind": "location", "name": "Harbour of Ys", "details": map[string]any{"climate": "wet"}}})
+	doc.check(t, "POST", "/api/stories/{id}/entries", r, "Entry")
+	r.expect(t, http.StatusCreated, "")
+	r = a.do(t, req{Method: "POST", Path: "/api/stories/" + ids.story + "/facts", Token: author, Body: map[string]any{
+		"character_id": mara.ID, "fact": "Mara has lost her left hand.", "from_chapter": 12}})
+	doc.check(t, "POST", "/api/stories/{id}/facts", r, "Fact")
+	r.expect(t, http.StatusCreated, "")
+	r = a.do(t, req{Method: "GET", Path: "/api/stories/" + ids.story + "/facts?as_of_chapter=12", Token: viewer})
+	doc.check(t, "GET", "/api/stories/{id}/facts", r, "Fact")
+	r.expect(t, http.StatusOK, "")
+
+	// Scenes.
+	r = a.do(t, req{Method: "POST", Path: chapter + "/scenes", Token: author, Body: map[string]any{
+		"title": "The crossing", "setting": "The salt flats, dawn", "pov_character_id": mara.ID,
+		"card":     map[string]any{"goal": "Cross before the tide.", "beats": []string{"Wake", "Walk"}, "target_words": 1500},
+		"markdown": "The salt glittered."}})
+	doc.check(t, "POST", "/api/chapters/{id}/scenes", r, "SceneWithContent")
+	r.expect(t, http.StatusCreated, "").into(t, &rec)
+	r = a.do(t, req{Method: "POST", Path: chapter + "/scenes", Token: author, Body: map[string]any{"title": "Empty"}})
+	doc.check(t, "POST", "/api/chapters/{id}/scenes", r, "SceneWithContent")
+	r.expect(t, http.StatusCreated, "")
+	for _, token := range []string{author, ""} {
+		r = a.do(t, req{Method: "GET", Path: chapter + "/scenes", Token: token})
+		doc.check(t, "GET", "/api/chapters/{id}/scenes", r, "SceneSummary")
+		r.expect(t, http.StatusOK, "")
+	}
+	r = a.do(t, req{Method: "GET", Path: "/api/scenes/" + rec.ID + "?format=text"})
+	doc.check(t, "GET", "/api/scenes/{id}", r, "SceneWithText")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "PUT", Path: "/api/scenes/" + rec.ID, Token: author, Header: map[string]string{"If-Match": `"7"`}, Body: map[string]any{"card": nil}})
+	doc.check(t, "PUT", "/api/scenes/{id}", r)
+	r.expect(t, http.StatusPreconditionFailed, "PRECONDITION_FAILED")
+
+	// Into the trash and back.
+	r = a.do(t, req{Method: "DELETE", Path: "/api/stories/" + ids.privateStory + "?confirm=Notebook", Token: author})
+	doc.check(t, "DELETE", "/api/stories/{id}", r, "StoryDeleted")
+	r.expect(t, http.StatusOK, "")
+	r = a.do(t, req{Method: "POST", Path: "/api/stories/" + ids.privateStory + "/restore", Token: author})
+	doc.check(t, "POST", "/api/stories/{id}/restore", r, "StoryView")
+	r.expect(t, http.StatusOK, "")
+	return ids
 }
 
 // check fails the test unless r is a response the document declares for the

@@ -21,6 +21,7 @@ import (
 // split mode (the spec's ports).
 var Roles = []Role{
 	{Name: "user", Port: 3001},
+	{Name: "content", Port: 3002},
 }
 
 // Role is one service of the platform.

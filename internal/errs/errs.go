@@ -36,6 +36,9 @@ type Error struct {
 	Field string
 	// RetryAfter tells a rate-limited client when to try again.
 	RetryAfter time.Duration
+	// Current, when set, is sent as the envelope's data beside the error: the
+	// current state of a record a stale update conflicted with.
+	Current any
 	// Err is the underlying cause; it is logged, never shown.
 	Err error
 }

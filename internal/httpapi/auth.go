@@ -52,6 +52,18 @@ func RequireAuth(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// OptionalAuth lets anonymous requests through but rejects bad credentials, so a
+// client that meant to sign in is told rather than served the anonymous view.
+func OptionalAuth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err, ok := r.Context().Value(authErrKey{}).(error); ok {
+			Error(w, r, err)
+			return
+		}
+		h(w, r)
+	}
+}
+
 // RequireAdmin answers 401 without a caller and 403 unless the caller is an admin.
 func RequireAdmin(h http.HandlerFunc) http.HandlerFunc {
 	return RequireAuth(func(w http.ResponseWriter, r *http.Request) {

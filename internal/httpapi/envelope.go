@@ -101,7 +101,7 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Kind == errs.Unauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="authorworks"`)
 	}
-	writeEnvelope(w, status, Envelope{Error: &EnvelopeError{Message: msg, Code: code, Field: e.Field}})
+	writeEnvelope(w, status, Envelope{Data: e.Current, Error: &EnvelopeError{Message: msg, Code: code, Field: e.Field}})
 }
 
 // ErrorCode writes an error envelope with an explicit status and code.

@@ -133,6 +133,21 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 // String describes the database without credentials.
 func (db *DB) String() string { return db.where }
 
+// LockRow takes a write lock on one row for the rest of tx, so that changes that
+// read before they write (renumbering chapters, say) serialise per parent row. On
+// SQLite the whole database is already locked by the IMMEDIATE transaction.
+func (db *DB) LockRow(ctx context.Context, tx *sql.Tx, table, id string) error {
+	if db.dialect != Postgres {
+		return nil
+	}
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = $1 FOR UPDATE`, id).Scan(&one)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqldb: lock %s %s: %w", table, id, err)
+	}
+	return nil
+}
+
 // InTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise.
 func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
