@@ -16,25 +16,19 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
-	"runtime"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
-)
 
-// Backend names accepted by -backends.
-const (
-	backendEmbedded = "embedded"
-	backendPostgres = "postgres"
-	backendPGRedis  = "postgres+redis"
+	"github.com/authorworks/authorworks/bench/internal/backend"
+	"github.com/authorworks/authorworks/bench/internal/load"
+	"github.com/authorworks/authorworks/bench/internal/report"
+	"github.com/authorworks/authorworks/bench/internal/server"
 )
 
 type options struct {
@@ -74,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var err error
-	if o.backends, err = selectBackends(*backends, o.postgresURL, o.redisURL); err != nil {
+	if o.backends, err = backend.Select(*backends, o.postgresURL, o.redisURL); err != nil {
 		fmt.Fprintln(stderr, "authload:", err)
 		return 2
 	}
@@ -85,7 +79,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	loadBefore := loadAvg()
+	loadBefore := report.LoadAvg()
 
 	tmp, err := os.MkdirTemp("", "authload-*")
 	if err != nil {
@@ -95,7 +89,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer os.RemoveAll(tmp)
 
 	fmt.Fprintln(stderr, "authload: building cmd/authorworks")
-	bin, err := buildServer(ctx, tmp, stderr)
+	bin, err := server.Build(ctx, tmp, nil, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "authload:", err)
 		return 1
@@ -117,8 +111,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if len(results) > 0 {
-		printHeader(stdout, bin, args, fs)
-		fmt.Fprintf(stdout, "loadavg:    %s before, %s after (1, 5, 15 min; other work on the machine skews the figures)\n\n", loadBefore, loadAvg())
+		report.PrintHeader(stdout, "authload", server.BuildInfo(bin), args, fs)
+		fmt.Fprintf(stdout, "loadavg:    %s before, %s after (1, 5, 15 min; other work on the machine skews the figures)\n\n", loadBefore, report.LoadAvg())
 		printTable(stdout, results)
 	}
 	for _, r := range results {
@@ -133,86 +127,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// selectBackends turns -backends (or, when it is empty, the URLs given) into the
-// list of backends to run, checking that each has the URLs it needs.
-func selectBackends(list, pgURL, redisURL string) ([]string, error) {
-	var out []string
-	if strings.TrimSpace(list) == "" {
-		out = []string{backendEmbedded}
-		switch {
-		case pgURL != "" && redisURL != "":
-			out = append(out, backendPGRedis)
-		case pgURL != "":
-			out = append(out, backendPostgres)
-		case redisURL != "":
-			return nil, errors.New("-redis-url needs -postgres-url (the redis backend runs with PostgreSQL)")
-		}
-		return out, nil
-	}
-	for _, b := range strings.Split(list, ",") {
-		b = strings.TrimSpace(b)
-		switch b {
-		case backendEmbedded:
-		case backendPostgres:
-			if pgURL == "" {
-				return nil, fmt.Errorf("backend %s needs -postgres-url or AUTHORWORKS_BENCH_POSTGRES_URL", b)
-			}
-		case backendPGRedis:
-			if pgURL == "" || redisURL == "" {
-				return nil, fmt.Errorf("backend %s needs -postgres-url and -redis-url (or their AUTHORWORKS_BENCH_* variables)", b)
-			}
-		default:
-			return nil, fmt.Errorf("unknown backend %q (known: %s, %s, %s)", b, backendEmbedded, backendPostgres, backendPGRedis)
-		}
-		if !slices.Contains(out, b) {
-			out = append(out, b)
-		}
-	}
-	return out, nil
-}
-
 // runBackend starts a fresh server on backend b, measures it and stops it. The
 // server is killed and the backend's database dropped whatever happens.
 func runBackend(ctx context.Context, bin, tmp, b string, o options, log io.Writer) (*result, error) {
-	dataDir, err := os.MkdirTemp(tmp, "data-*")
+	setup, err := backend.Prepare(ctx, b, tmp, backend.URLs{Postgres: o.postgresURL, Redis: o.redisURL})
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	env := []string{
-		"AUTHORWORKS_DATA_DIR=" + dataDir,
-		"HOST=127.0.0.1",
-		fmt.Sprintf("SERVICE_PORT=%d", port),
-		"LOG_LEVEL=warn",
-	}
-	if b == backendPostgres || b == backendPGRedis {
-		db, err := createDatabase(ctx, o.postgresURL)
-		if err != nil {
-			return nil, err
+	defer func() {
+		if err := setup.Close(); err != nil {
+			fmt.Fprintf(log, "authload: %s: %v\n", b, err)
 		}
-		defer func() {
-			if err := db.drop(); err != nil {
-				fmt.Fprintf(log, "authload: %s: %v\n", b, err)
-			}
-		}()
-		fmt.Fprintf(log, "authload: %s: created database %s\n", b, db.name)
-		env = append(env, "DATABASE_URL="+db.url, "JWT_SECRET="+randomToken(32))
-		if b == backendPGRedis {
-			env = append(env, "REDIS_URL="+o.redisURL, "REDIS_PREFIX=awbench_"+randomHex(6)+":")
-		}
+	}()
+	if setup.Database != nil {
+		fmt.Fprintf(log, "authload: %s: created database %s\n", b, setup.Database.Name)
 	}
-
-	srv, err := startServer(bin, env)
+	port, err := server.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	defer srv.kill()
+	srv, err := server.Start(bin, []string{"serve"}, append(setup.Env, fmt.Sprintf("SERVICE_PORT=%d", port)))
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Kill()
 	res, err := measure(ctx, srv, port, b, o, log)
 	if err != nil {
-		if tail := srv.output.tail(); tail != "" {
+		if tail := srv.Output(); tail != "" {
 			fmt.Fprintf(log, "authload: %s: server output:\n%s\n", b, tail)
 		}
 		return nil, err
@@ -221,18 +162,18 @@ func runBackend(ctx context.Context, bin, tmp, b string, o options, log io.Write
 }
 
 // measure drives one started server through the benchmark's phases.
-func measure(ctx context.Context, srv *server, port int, b string, o options, log io.Writer) (*result, error) {
+func measure(ctx context.Context, srv *server.Process, port int, b string, o options, log io.Writer) (*result, error) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	res := &result{backend: b}
 	var err error
-	if res.startup, err = srv.waitHealthy(ctx, base+"/health", o.startTimeout); err != nil {
+	if res.startup, err = srv.WaitHealthy(ctx, base+"/health", o.startTimeout); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(log, "authload: %s: healthy in %s ms (pid %d, port %d)\n", b, ms(res.startup), srv.pid(), port)
+	fmt.Fprintf(log, "authload: %s: healthy in %s ms (pid %d, port %d)\n", b, report.Ms(res.startup), srv.PID(), port)
 	if err := sleep(ctx, o.idle); err != nil {
 		return nil, err
 	}
-	if res.idleRSS, err = srv.rss(); err != nil {
+	if res.idleRSS, err = srv.RSS(); err != nil {
 		return nil, err
 	}
 
@@ -242,36 +183,36 @@ func measure(ctx context.Context, srv *server, port int, b string, o options, lo
 	defer cancel(nil)
 	go func() {
 		select {
-		case <-srv.done:
-			cancel(fmt.Errorf("server exited during the run: %s", srv.cmd.ProcessState))
+		case <-srv.Done():
+			cancel(fmt.Errorf("server exited during the run: %s", srv.ExitState()))
 		case <-ctx.Done():
 		}
 	}()
 
-	client := newClient(o.concurrency)
+	client := load.NewClient(o.concurrency)
 	defer client.CloseIdleConnections()
-	token, err := registerUser(ctx, client, base)
+	token, err := load.Register(ctx, client, base)
 	if err != nil {
 		return nil, err
 	}
-	profile := base + "/api/auth/profile"
+	profile := func(int) (load.Step, error) { return load.Get(ctx, client, base+"/api/auth/profile", token) }
 	if o.warmup > 0 {
 		fmt.Fprintf(log, "authload: %s: warming up for %s with %d workers\n", b, o.warmup, o.concurrency)
-		if _, err := hammer(ctx, client, profile, token, o.concurrency, o.warmup); err != nil {
+		if _, err := load.Run(ctx, o.concurrency, o.warmup, profile); err != nil {
 			return nil, err
 		}
 	}
 	fmt.Fprintf(log, "authload: %s: measuring for %s with %d workers\n", b, o.duration, o.concurrency)
-	if res.load, err = hammer(ctx, client, profile, token, o.concurrency, o.duration); err != nil {
+	if res.load, err = load.Run(ctx, o.concurrency, o.duration, profile); err != nil {
 		return nil, err
 	}
-	if res.loadRSS, err = srv.rss(); err != nil {
+	if res.loadRSS, err = srv.RSS(); err != nil {
 		return nil, err
 	}
 	client.CloseIdleConnections()
-	res.stop = srv.stop(o.stopTimeout)
-	if !res.stop.clean() {
-		if tail := srv.output.tail(); tail != "" {
+	res.stop = srv.Stop(o.stopTimeout)
+	if !res.stop.Clean() {
+		if tail := srv.Output(); tail != "" {
 			fmt.Fprintf(log, "authload: %s: server output:\n%s\n", b, tail)
 		}
 	}
@@ -287,73 +228,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// printHeader prints what the figures depend on: toolchain, server revision,
-// machine and the exact flags.
-func printHeader(w io.Writer, bin string, args []string, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "date:       %s\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(w, "go:         %s (benchmark), %s\n", runtime.Version(), serverBuildInfo(bin))
-	fmt.Fprintf(w, "GOMAXPROCS: %d (benchmark; the server runs with the Go default too)\n", runtime.GOMAXPROCS(0))
-	fmt.Fprintf(w, "CPU:        %s, %d logical CPUs\n", cpuModel(), runtime.NumCPU())
-	shown := make([]string, len(args))
-	for i, a := range args {
-		shown[i] = shellQuote(redactArg(a))
-	}
-	fmt.Fprintf(w, "command:    go run ./bench/authload %s\n", strings.Join(shown, " "))
-	var eff []string
-	fs.VisitAll(func(f *flag.Flag) {
-		eff = append(eff, fmt.Sprintf("-%s=%s", f.Name, redactArg(f.Value.String())))
-	})
-	fmt.Fprintf(w, "flags:      %s\n", strings.Join(eff, " "))
-}
-
-// redactArg hides the password of a URL argument, given alone or as -flag=URL.
-func redactArg(s string) string {
-	if k, v, ok := strings.Cut(s, "="); ok && strings.HasPrefix(k, "-") {
-		return k + "=" + redactArg(v)
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
-	}
-	return u.Redacted()
-}
-
-// shellQuote quotes s for a POSIX shell when it holds anything but plain characters,
-// so the printed command can be pasted back.
-func shellQuote(s string) string {
-	plain := func(r rune) bool {
-		return r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_@%+=:,./-", r))
-	}
-	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !plain(r) }) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown"
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
-}
-
-// loadAvg returns the machine's 1, 5 and 15 minute load averages.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
 }

@@ -1,6 +1,4 @@
-//go:build linux
-
-package main
+package backend
 
 import (
 	"context"
@@ -11,16 +9,18 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// database is a throwaway database created for one run.
-type database struct {
-	name     string
-	url      string // the server's DATABASE_URL
+// Database is a throwaway PostgreSQL database created for one run.
+type Database struct {
+	// Name is awbench_<random>.
+	Name string
+	// URL is the server's DATABASE_URL.
+	URL      string
 	adminURL string // where it was created, and is dropped from
 }
 
 // createDatabase creates awbench_<random> on the server of adminURL, so every run
 // starts on an empty schema and leaves nothing behind.
-func createDatabase(ctx context.Context, adminURL string) (*database, error) {
+func createDatabase(ctx context.Context, adminURL string) (*Database, error) {
 	u, err := url.Parse(adminURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		return nil, fmt.Errorf("-postgres-url must be a postgres:// URL")
@@ -38,21 +38,21 @@ func createDatabase(ctx context.Context, adminURL string) (*database, error) {
 	}
 	du := *u
 	du.Path, du.RawPath = "/"+name, ""
-	return &database{name: name, url: du.String(), adminURL: adminURL}, nil
+	return &Database{Name: name, URL: du.String(), adminURL: adminURL}, nil
 }
 
 // drop drops the database, forcing off any connection a killed server left behind.
 // It runs on its own context so that it still happens after Ctrl-C.
-func (d *database) drop() error {
+func (d *Database) drop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, d.adminURL)
 	if err != nil {
-		return fmt.Errorf("drop database %s: %w", d.name, err)
+		return fmt.Errorf("drop database %s: %w", d.Name, err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{d.name}.Sanitize()+" WITH (FORCE)"); err != nil {
-		return fmt.Errorf("drop database %s: %w", d.name, err)
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{d.Name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop database %s: %w", d.Name, err)
 	}
 	return nil
 }
