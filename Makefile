@@ -35,3 +35,4 @@ unit:
 
 bench:
 	go run ./bench/authload
+	go run ./bench/contentload

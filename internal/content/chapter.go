@@ -390,6 +390,18 @@ func (s *Service) UpdateChapter(ctx context.Context, p auth.Principal, id string
 	if err != nil {
 		return nil, err
 	}
+	// Derive everything from the new document before the transaction: on SQLite
+	// the transaction holds the database's one write lock.
+	var (
+		newBody, newText string
+		newWords         int
+	)
+	if hasDoc {
+		if newBody, err = marshalDoc(doc); err != nil {
+			return nil, err
+		}
+		newText, newWords = doc.PlainText(), doc.WordCount()
+	}
 	var out *Chapter
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		c, st, role, err := s.chapterAccess(ctx, tx, &p, id)
@@ -414,10 +426,8 @@ func (s *Service) UpdateChapter(ctx context.Context, p auth.Principal, id string
 		}
 		body := oldBody
 		if hasDoc {
-			if body, err = marshalDoc(doc); err != nil {
-				return err
-			}
-			c.Content, c.PlainText, c.WordCount = doc, doc.PlainText(), doc.WordCount()
+			body = newBody
+			c.Content, c.PlainText, c.WordCount = doc, newText, newWords
 		}
 		now := s.nowUTC()
 		c.UpdatedAt = now

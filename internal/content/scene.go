@@ -602,6 +602,17 @@ func (s *Service) UpdateScene(ctx context.Context, p auth.Principal, id string, 
 	if err != nil {
 		return nil, err
 	}
+	// Derive everything from the new document outside the write transaction.
+	var (
+		newBody, newText string
+		newWords         int
+	)
+	if hasDoc {
+		if newBody, err = marshalDoc(doc); err != nil {
+			return nil, err
+		}
+		newText, newWords = doc.PlainText(), doc.WordCount()
+	}
 	var out *Scene
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		sc, _, err := s.writableScene(ctx, tx, p, id, "change scenes")
@@ -629,10 +640,8 @@ func (s *Service) UpdateScene(ctx context.Context, p auth.Principal, id string, 
 			if own, err = chapterOwnWords(ctx, tx, sc.ChapterID); err != nil {
 				return err
 			}
-			if body, err = marshalDoc(doc); err != nil {
-				return err
-			}
-			sc.Content, sc.PlainText, sc.WordCount = doc, doc.PlainText(), doc.WordCount()
+			body = newBody
+			sc.Content, sc.PlainText, sc.WordCount = doc, newText, newWords
 		}
 		now := s.nowUTC()
 		sc.UpdatedAt = now
