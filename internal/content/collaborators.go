@@ -241,91 +241,35 @@ func (s *Service) RemoveCollaborator(ctx context.Context, p auth.Principal, stor
 }
 
 func (h *Handler) collaboratorRoutes(mux httpapi.Mux) {
-	mux.HandleFunc("GET /api/stories/{id}/collaborators", httpapi.RequireAuth(h.listCollaborators))
-	mux.HandleFunc("POST /api/stories/{id}/collaborators", httpapi.RequireAuth(h.addCollaborator))
-	mux.HandleFunc("PUT /api/stories/{id}/collaborators/{userId}", httpapi.RequireAuth(h.changeCollaborator))
-	mux.HandleFunc("DELETE /api/stories/{id}/collaborators/{userId}", httpapi.RequireAuth(h.removeCollaborator))
-}
-
-func (h *Handler) listCollaborators(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	list, err := h.svc.Collaborators(r.Context(), principal(r), id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, list)
-}
-
-func (h *Handler) addCollaborator(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	var in CollaboratorInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	c, err := h.svc.AddCollaborator(r.Context(), principal(r), id, in)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusCreated, c)
+	auth := httpapi.RequireAuth
+	mux.HandleFunc("GET /api/stories/{id}/collaborators", auth(endpoint(0, func(c *call[none]) (reply, error) {
+		list, err := h.svc.Collaborators(c.ctx(), c.who(), c.ID)
+		return ok(list), err
+	})))
+	mux.HandleFunc("POST /api/stories/{id}/collaborators", auth(endpoint(h.maxBody, func(c *call[CollaboratorInput]) (reply, error) {
+		added, err := h.svc.AddCollaborator(c.ctx(), c.who(), c.ID, c.In)
+		return reply{Status: http.StatusCreated, Body: added}, err
+	})))
+	mux.HandleFunc("PUT /api/stories/{id}/collaborators/{userId}", auth(endpoint(h.maxBody, func(c *call[roleInput]) (reply, error) {
+		uid, err := c.uuid("userId")
+		if err != nil {
+			return reply{}, err
+		}
+		if err := h.svc.ChangeCollaborator(c.ctx(), c.who(), c.ID, uid, c.In.Role); err != nil {
+			return reply{}, err
+		}
+		list, err := h.svc.Collaborators(c.ctx(), c.who(), c.ID)
+		return ok(list), err
+	})))
+	mux.HandleFunc("DELETE /api/stories/{id}/collaborators/{userId}", auth(endpoint(0, func(c *call[none]) (reply, error) {
+		uid, err := c.uuid("userId")
+		if err != nil {
+			return reply{}, err
+		}
+		return ok(map[string]bool{"removed": true}), h.svc.RemoveCollaborator(c.ctx(), c.who(), c.ID, uid)
+	})))
 }
 
 type roleInput struct {
 	Role string `json:"role"`
-}
-
-func (h *Handler) changeCollaborator(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	uid, err := httpapi.PathUUID(r, "userId")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	var in roleInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	if err := h.svc.ChangeCollaborator(r.Context(), principal(r), id, uid, in.Role); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	list, err := h.svc.Collaborators(r.Context(), principal(r), id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, list)
-}
-
-func (h *Handler) removeCollaborator(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	uid, err := httpapi.PathUUID(r, "userId")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	if err := h.svc.RemoveCollaborator(r.Context(), principal(r), id, uid); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, map[string]bool{"removed": true})
 }

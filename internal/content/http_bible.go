@@ -7,280 +7,112 @@ import (
 )
 
 func (h *Handler) bibleRoutes(mux httpapi.Mux) {
-	mux.HandleFunc("POST /api/characters", httpapi.RequireAuth(h.createCharacter))
-	mux.HandleFunc("GET /api/stories/{id}/characters", httpapi.RequireAuth(h.listCharacters))
-	mux.HandleFunc("GET /api/characters/{id}", httpapi.RequireAuth(h.getCharacter))
-	mux.HandleFunc("PUT /api/characters/{id}", httpapi.RequireAuth(h.updateCharacter))
-	mux.HandleFunc("DELETE /api/characters/{id}", httpapi.RequireAuth(h.deleteCharacter))
+	auth := httpapi.RequireAuth
+	max := h.maxBody
 
-	mux.HandleFunc("POST /api/characters/{id}/relationships", httpapi.RequireAuth(h.createRelationship))
-	mux.HandleFunc("GET /api/characters/{id}/relationships", httpapi.RequireAuth(h.listRelationships))
-	mux.HandleFunc("GET /api/relationships/{id}", httpapi.RequireAuth(h.getRelationship))
-	mux.HandleFunc("DELETE /api/relationships/{id}", httpapi.RequireAuth(h.deleteRelationship))
+	mux.HandleFunc("POST /api/characters", auth(endpoint(max, func(c *call[CharacterInput]) (reply, error) {
+		ch, err := h.svc.CreateCharacter(c.ctx(), c.who(), c.In)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Status: http.StatusCreated, Body: ch, Version: ch.Version, Location: "/api/characters/" + ch.ID}, nil
+	})))
+	mux.HandleFunc("GET /api/stories/{id}/characters", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		list, err := h.svc.Characters(c.ctx(), c.who(), c.ID)
+		return ok(list), err
+	})))
+	mux.HandleFunc("GET /api/characters/{id}", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		ch, err := h.svc.Character(c.ctx(), c.who(), c.ID)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Body: ch, Version: ch.Version}, nil
+	})))
+	mux.HandleFunc("PUT /api/characters/{id}", auth(endpoint(max, func(c *call[CharacterInput]) (reply, error) {
+		ch, err := h.svc.UpdateCharacter(c.ctx(), c.who(), c.ID, c.In, c.Match)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Body: ch, Version: ch.Version}, nil
+	})))
+	mux.HandleFunc("DELETE /api/characters/{id}", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		return deleted, h.svc.DeleteCharacter(c.ctx(), c.who(), c.ID)
+	})))
 
-	mux.HandleFunc("POST /api/stories/{id}/entries", httpapi.RequireAuth(h.createEntry))
-	mux.HandleFunc("GET /api/stories/{id}/entries", httpapi.RequireAuth(h.listEntries))
-	mux.HandleFunc("GET /api/entries/{id}", httpapi.RequireAuth(h.getEntry))
-	mux.HandleFunc("PUT /api/entries/{id}", httpapi.RequireAuth(h.updateEntry))
-	mux.HandleFunc("DELETE /api/entries/{id}", httpapi.RequireAuth(h.deleteEntry))
+	mux.HandleFunc("POST /api/characters/{id}/relationships", auth(endpoint(max, func(c *call[RelationshipInput]) (reply, error) {
+		rel, err := h.svc.CreateRelationship(c.ctx(), c.who(), c.ID, c.In)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Status: http.StatusCreated, Body: rel, Location: "/api/relationships/" + rel.ID}, nil
+	})))
+	mux.HandleFunc("GET /api/characters/{id}/relationships", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		list, err := h.svc.Relationships(c.ctx(), c.who(), c.ID)
+		return ok(list), err
+	})))
+	mux.HandleFunc("GET /api/relationships/{id}", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		rel, err := h.svc.Relationship(c.ctx(), c.who(), c.ID)
+		return ok(rel), err
+	})))
+	mux.HandleFunc("DELETE /api/relationships/{id}", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		return deleted, h.svc.DeleteRelationship(c.ctx(), c.who(), c.ID)
+	})))
 
-	mux.HandleFunc("POST /api/stories/{id}/facts", httpapi.RequireAuth(h.createFact))
-	mux.HandleFunc("GET /api/stories/{id}/facts", httpapi.RequireAuth(h.listFacts))
-	mux.HandleFunc("GET /api/facts/{id}", httpapi.RequireAuth(h.getFact))
-	mux.HandleFunc("PUT /api/facts/{id}", httpapi.RequireAuth(h.updateFact))
-	mux.HandleFunc("DELETE /api/facts/{id}", httpapi.RequireAuth(h.deleteFact))
-}
+	mux.HandleFunc("POST /api/stories/{id}/entries", auth(endpoint(max, func(c *call[EntryInput]) (reply, error) {
+		e, err := h.svc.CreateEntry(c.ctx(), c.who(), c.ID, c.In)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Status: http.StatusCreated, Body: e, Version: e.Version, Location: "/api/entries/" + e.ID}, nil
+	})))
+	mux.HandleFunc("GET /api/stories/{id}/entries", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		list, err := h.svc.Entries(c.ctx(), c.who(), c.ID, c.query("kind"))
+		return ok(list), err
+	})))
+	mux.HandleFunc("GET /api/entries/{id}", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		e, err := h.svc.Entry(c.ctx(), c.who(), c.ID)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Body: e, Version: e.Version}, nil
+	})))
+	mux.HandleFunc("PUT /api/entries/{id}", auth(endpoint(max, func(c *call[EntryInput]) (reply, error) {
+		e, err := h.svc.UpdateEntry(c.ctx(), c.who(), c.ID, c.In, c.Match)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Body: e, Version: e.Version}, nil
+	})))
+	mux.HandleFunc("DELETE /api/entries/{id}", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		return deleted, h.svc.DeleteEntry(c.ctx(), c.who(), c.ID)
+	})))
 
-func (h *Handler) createCharacter(w http.ResponseWriter, r *http.Request) {
-	var in CharacterInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	c, err := h.svc.CreateCharacter(r.Context(), principal(r), in)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/characters/"+c.ID)
-	w.Header().Set("ETag", etag(c.Version))
-	httpapi.JSON(w, http.StatusCreated, c)
-}
-
-func (h *Handler) listCharacters(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	list, err := h.svc.Characters(r.Context(), principal(r), id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, list)
-}
-
-func (h *Handler) getCharacter(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	c, err := h.svc.Character(r.Context(), principal(r), id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag(c.Version))
-	httpapi.JSON(w, http.StatusOK, c)
-}
-
-func (h *Handler) updateCharacter(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	match, err := ifMatch(r)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	var in CharacterInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	c, err := h.svc.UpdateCharacter(r.Context(), principal(r), id, in, match)
-	if err != nil {
-		httpapi.Error(w, r, preconditionIfMatched(err, match))
-		return
-	}
-	w.Header().Set("ETag", etag(c.Version))
-	httpapi.JSON(w, http.StatusOK, c)
-}
-
-func (h *Handler) deleteCharacter(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	if err := h.svc.DeleteCharacter(r.Context(), principal(r), id); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, map[string]bool{"deleted": true})
-}
-
-func (h *Handler) createRelationship(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	var in RelationshipInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	rel, err := h.svc.CreateRelationship(r.Context(), principal(r), id, in)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/relationships/"+rel.ID)
-	httpapi.JSON(w, http.StatusCreated, rel)
-}
-
-func (h *Handler) listRelationships(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	list, err := h.svc.Relationships(r.Context(), principal(r), id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, list)
-}
-
-func (h *Handler) getRelationship(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	rel, err := h.svc.Relationship(r.Context(), principal(r), id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, rel)
-}
-
-func (h *Handler) deleteRelationship(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	if err := h.svc.DeleteRelationship(r.Context(), principal(r), id); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, map[string]bool{"deleted": true})
-}
-
-func (h *Handler) createEntry(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	var in EntryInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	e, err := h.svc.CreateEntry(r.Context(), principal(r), id, in)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/entries/"+e.ID)
-	w.Header().Set("ETag", etag(e.Version))
-	httpapi.JSON(w, http.StatusCreated, e)
-}
-
-func (h *Handler) listEntries(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	list, err := h.svc.Entries(r.Context(), principal(r), id, r.URL.Query().Get("kind"))
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, list)
-}
-
-func (h *Handler) getEntry(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	e, err := h.svc.Entry(r.Context(), principal(r), id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag(e.Version))
-	httpapi.JSON(w, http.StatusOK, e)
-}
-
-func (h *Handler) updateEntry(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	match, err := ifMatch(r)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	var in EntryInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	e, err := h.svc.UpdateEntry(r.Context(), principal(r), id, in, match)
-	if err != nil {
-		httpapi.Error(w, r, preconditionIfMatched(err, match))
-		return
-	}
-	w.Header().Set("ETag", etag(e.Version))
-	httpapi.JSON(w, http.StatusOK, e)
-}
-
-func (h *Handler) deleteEntry(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	if err := h.svc.DeleteEntry(r.Context(), principal(r), id); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, map[string]bool{"deleted": true})
-}
-
-func (h *Handler) createFact(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	var in FactInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	f, err := h.svc.CreateFact(r.Context(), principal(r), id, in)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/facts/"+f.ID)
-	httpapi.JSON(w, http.StatusCreated, f)
+	mux.HandleFunc("POST /api/stories/{id}/facts", auth(endpoint(max, func(c *call[FactInput]) (reply, error) {
+		f, err := h.svc.CreateFact(c.ctx(), c.who(), c.ID, c.In)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Status: http.StatusCreated, Body: f, Location: "/api/facts/" + f.ID}, nil
+	})))
+	mux.HandleFunc("GET /api/stories/{id}/facts", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		filter, err := factFilter(c.r)
+		if err != nil {
+			return reply{}, err
+		}
+		list, err := h.svc.Facts(c.ctx(), c.who(), c.ID, filter)
+		return ok(list), err
+	})))
+	mux.HandleFunc("GET /api/facts/{id}", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		f, err := h.svc.Fact(c.ctx(), c.who(), c.ID)
+		return ok(f), err
+	})))
+	mux.HandleFunc("PUT /api/facts/{id}", auth(endpoint(max, func(c *call[FactInput]) (reply, error) {
+		f, err := h.svc.UpdateFact(c.ctx(), c.who(), c.ID, c.In)
+		return ok(f), err
+	})))
+	mux.HandleFunc("DELETE /api/facts/{id}", auth(endpoint(max, func(c *call[none]) (reply, error) {
+		return deleted, h.svc.DeleteFact(c.ctx(), c.who(), c.ID)
+	})))
 }
 
 // factFilter reads ?character_id=, ?entry_id= and ?as_of_chapter=.
@@ -306,69 +138,4 @@ func factFilter(r *http.Request) (FactFilter, error) {
 		}
 	}
 	return f, nil
-}
-
-func (h *Handler) listFacts(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	f, err := factFilter(r)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	list, err := h.svc.Facts(r.Context(), principal(r), id, f)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, list)
-}
-
-func (h *Handler) getFact(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	f, err := h.svc.Fact(r.Context(), principal(r), id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, f)
-}
-
-func (h *Handler) updateFact(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	var in FactInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	f, err := h.svc.UpdateFact(r.Context(), principal(r), id, in)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, f)
-}
-
-func (h *Handler) deleteFact(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	if err := h.svc.DeleteFact(r.Context(), principal(r), id); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, map[string]bool{"deleted": true})
 }

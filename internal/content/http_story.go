@@ -27,18 +27,72 @@ const MaxContentBody = 8 << 20
 
 // Routes registers the service's routes on mux.
 func (h *Handler) Routes(mux httpapi.Mux) {
-	mux.HandleFunc("POST /api/stories", httpapi.RequireAuth(h.createStory))
-	mux.HandleFunc("GET /api/stories", httpapi.RequireAuth(h.listStories))
-	mux.HandleFunc("GET /api/stories/{id}", httpapi.OptionalAuth(h.getStory))
-	mux.HandleFunc("PUT /api/stories/{id}", httpapi.RequireAuth(h.updateStory))
-	mux.HandleFunc("DELETE /api/stories/{id}", httpapi.RequireAuth(h.deleteStory))
-	mux.HandleFunc("POST /api/stories/{id}/publish", httpapi.RequireAuth(h.publish(true)))
-	mux.HandleFunc("POST /api/stories/{id}/unpublish", httpapi.RequireAuth(h.publish(false)))
-	mux.HandleFunc("POST /api/stories/{id}/restore", httpapi.RequireAuth(h.restoreStory))
+	auth, anyone := httpapi.RequireAuth, httpapi.OptionalAuth
+	max := h.maxBody
+
+	mux.HandleFunc("POST /api/stories", auth(endpoint(max, func(c *call[StoryInput]) (reply, error) {
+		st, err := h.svc.CreateStory(c.ctx(), c.who(), c.In)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Status: http.StatusCreated, Body: st.View(RoleOwner), Version: st.Version, Location: "/api/stories/" + st.ID}, nil
+	})))
+	mux.HandleFunc("GET /api/stories", auth(endpoint(0, func(c *call[none]) (reply, error) {
+		f, err := storyFilter(c.r)
+		if err != nil {
+			return reply{}, err
+		}
+		page, err := h.svc.ListStories(c.ctx(), c.who(), f)
+		return ok(page), err
+	})))
+	mux.HandleFunc("GET /api/stories/{id}", anyone(endpoint(0, func(c *call[none]) (reply, error) {
+		st, role, err := h.svc.Story(c.ctx(), c.caller(), c.ID)
+		if err != nil {
+			return reply{}, err
+		}
+		rep := reply{Body: st.View(role)}
+		if role >= RoleViewer {
+			rep.Version = st.Version
+		}
+		return rep, nil
+	})))
+	mux.HandleFunc("PUT /api/stories/{id}", auth(endpoint(max, func(c *call[StoryInput]) (reply, error) {
+		st, role, err := h.svc.UpdateStory(c.ctx(), c.who(), c.ID, c.In, c.Match)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Body: st.View(role), Version: st.Version}, nil
+	})))
+	mux.HandleFunc("DELETE /api/stories/{id}", auth(endpoint(0, func(c *call[none]) (reply, error) {
+		if err := h.svc.DeleteStory(c.ctx(), c.who(), c.ID, c.query("confirm")); err != nil {
+			return reply{}, err
+		}
+		return ok(map[string]any{"deleted": true, "restorable_for_days": int(h.svc.trashGrace.Hours() / 24)}), nil
+	})))
+	for _, publish := range []bool{true, false} {
+		path := "POST /api/stories/{id}/publish"
+		if !publish {
+			path = "POST /api/stories/{id}/unpublish"
+		}
+		mux.HandleFunc(path, auth(endpoint(0, func(c *call[none]) (reply, error) {
+			st, err := h.svc.SetPublished(c.ctx(), c.who(), c.ID, publish)
+			if err != nil {
+				return reply{}, err
+			}
+			return reply{Body: st.View(RoleOwner), Version: st.Version}, nil
+		})))
+	}
+	mux.HandleFunc("POST /api/stories/{id}/restore", auth(endpoint(0, func(c *call[none]) (reply, error) {
+		st, err := h.svc.RestoreStory(c.ctx(), c.who(), c.ID)
+		if err != nil {
+			return reply{}, err
+		}
+		return ok(st.View(RoleOwner)), nil
+	})))
 	h.chapterRoutes(mux)
-	h.sceneRoutes(mux)
 	h.collaboratorRoutes(mux)
 	h.bibleRoutes(mux)
+	h.sceneRoutes(mux)
 }
 
 // caller returns the signed-in caller, or nil for an anonymous request.
@@ -69,64 +123,6 @@ func ifMatch(r *http.Request) (int, error) {
 
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
-func (h *Handler) createStory(w http.ResponseWriter, r *http.Request) {
-	var in StoryInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	st, err := h.svc.CreateStory(r.Context(), principal(r), in)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/stories/"+st.ID)
-	w.Header().Set("ETag", etag(st.Version))
-	httpapi.JSON(w, http.StatusCreated, st.View(RoleOwner))
-}
-
-func (h *Handler) getStory(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	st, role, err := h.svc.Story(r.Context(), caller(r), id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	if role >= RoleViewer {
-		w.Header().Set("ETag", etag(st.Version))
-	}
-	httpapi.JSON(w, http.StatusOK, st.View(role))
-}
-
-func (h *Handler) updateStory(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	match, err := ifMatch(r)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	var in StoryInput
-	if err := httpapi.Decode(w, r, h.maxBody, &in); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	st, role, err := h.svc.UpdateStory(r.Context(), principal(r), id, in, match)
-	if err != nil {
-		httpapi.Error(w, r, preconditionIfMatched(err, match))
-		return
-	}
-	w.Header().Set("ETag", etag(st.Version))
-	httpapi.JSON(w, http.StatusOK, st.View(role))
-}
-
 // preconditionIfMatched turns a version conflict into 412 when the client used If-Match.
 func preconditionIfMatched(err error, match int) error {
 	e, ok := err.(*errs.Error) //nolint:errorlint // services return *errs.Error unwrapped
@@ -136,74 +132,24 @@ func preconditionIfMatched(err error, match int) error {
 	return &errs.Error{Kind: errs.PreconditionFailed, Message: e.Message, Current: e.Current}
 }
 
-func (h *Handler) deleteStory(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	if err := h.svc.DeleteStory(r.Context(), principal(r), id, r.URL.Query().Get("confirm")); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, map[string]any{"deleted": true, "restorable_for_days": int(h.svc.trashGrace.Hours() / 24)})
-}
-
-func (h *Handler) publish(on bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := httpapi.PathUUID(r, "id")
-		if err != nil {
-			httpapi.Error(w, r, err)
-			return
-		}
-		st, err := h.svc.SetPublished(r.Context(), principal(r), id, on)
-		if err != nil {
-			httpapi.Error(w, r, err)
-			return
-		}
-		w.Header().Set("ETag", etag(st.Version))
-		httpapi.JSON(w, http.StatusOK, st.View(RoleOwner))
-	}
-}
-
-func (h *Handler) restoreStory(w http.ResponseWriter, r *http.Request) {
-	id, err := httpapi.PathUUID(r, "id")
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	st, err := h.svc.RestoreStory(r.Context(), principal(r), id)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, st.View(RoleOwner))
-}
-
-func (h *Handler) listStories(w http.ResponseWriter, r *http.Request) {
+// storyFilter reads the list parameters of GET /api/stories.
+func storyFilter(r *http.Request) (StoryFilter, error) {
 	q := r.URL.Query()
 	f := StoryFilter{Status: q.Get("status"), ContentType: q.Get("content_type"), Genre: q.Get("genre"),
 		Query: q.Get("q"), Sort: q.Get("sort"), Cursor: q.Get("cursor")}
 	if v := q.Get("trash"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			httpapi.Error(w, r, errs.Field("trash", "trash must be true or false"))
-			return
+			return f, errs.Field("trash", "trash must be true or false")
 		}
 		f.Trash = b
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 100 {
-			httpapi.Error(w, r, errs.Field("limit", "limit must be an integer from 1 to 100"))
-			return
+			return f, errs.Field("limit", "limit must be an integer from 1 to 100")
 		}
 		f.Limit = n
 	}
-	page, err := h.svc.ListStories(r.Context(), principal(r), f)
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, page)
+	return f, nil
 }
