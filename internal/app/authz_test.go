@@ -436,7 +436,7 @@ var authzCases = []authzCase{
 		body: func(_ *testing.T, _ *authzEnv, s authzStory) any {
 			return map[string]any{"character_id": s.Character, "fact": "Has a scar."}
 		}},
-	{method: "PUT", path: "/api/facts/{fact}", body: fixedBody(map[string]any{"fact": "Has two scars."}), want: forEditors(200, 404)},
+	{method: "PUT", path: "/api/facts/{fact}", body: versionedBody("/api/facts/{fact}", map[string]any{"fact": "Has two scars."}), want: forEditors(200, 404)},
 
 	// What only owners do, each call on a story of its own.
 	{method: "PUT", path: "/api/stories/{story}", note: "visibility", target: freshStory, want: forOwners(200),

@@ -425,11 +425,16 @@ func TestBible(t *testing.T) {
 				// Absent bounds stay, null ones are cleared.
 				var got bibleFact
 				a.do(t, req{Method: "PUT", Path: "/api/facts/" + captain.ID, Token: editor,
-					Body: map[string]any{"fact": "Mara captains the Grey Gull."}}).expect(t, http.StatusOK, "").into(t, &got)
+					Body: map[string]any{"fact": "Mara captains the Grey Gull."}}).expect(t, http.StatusBadRequest, "VALIDATION_FAILED")
+				a.do(t, req{Method: "PUT", Path: "/api/facts/" + captain.ID, Token: editor,
+					Body: map[string]any{"version": 1, "fact": "Mara captains the Grey Gull."}}).expect(t, http.StatusOK, "").into(t, &got)
+				// A second writer who read version 1 does not overwrite it.
+				a.do(t, req{Method: "PUT", Path: "/api/facts/" + captain.ID, Token: owner,
+					Body: map[string]any{"version": 1, "fact": "Mara lost the Grey Gull."}}).expect(t, http.StatusConflict, "VERSION_CONFLICT")
 				if got.Fact != "Mara captains the Grey Gull." || got.FromChapter == nil || *got.FromChapter != 3 || *got.UntilChapter != 20 {
 					t.Fatalf("updated %+v", got)
 				}
-				a.do(t, req{Method: "PUT", Path: "/api/facts/" + captain.ID, Token: editor,
+				a.do(t, req{Method: "PUT", Path: "/api/facts/" + captain.ID, Token: editor, Header: map[string]string{"If-Match": `"2"`},
 					Body: map[string]any{"until_chapter": nil}}).expect(t, http.StatusOK, "").into(t, &got)
 				if got.UntilChapter != nil || *got.FromChapter != 3 {
 					t.Fatalf("cleared until: %+v", got)
@@ -439,9 +444,9 @@ func TestBible(t *testing.T) {
 					t.Fatalf("stored %+v", got)
 				}
 				expectInvalidField(t, a.do(t, req{Method: "PUT", Path: "/api/facts/" + captain.ID, Token: editor,
-					Body: map[string]any{"until_chapter": 2}}), "until_chapter")
+					Body: map[string]any{"version": 3, "until_chapter": 2}}), "until_chapter")
 				expectInvalidField(t, a.do(t, req{Method: "PUT", Path: "/api/facts/" + captain.ID, Token: editor,
-					Body: map[string]any{"character_id": jonah.ID}}), "character_id")
+					Body: map[string]any{"version": 3, "character_id": jonah.ID}}), "character_id")
 
 				var gone bibleFact
 				a.bibleCreate(t, editor, path, "/api/facts/", map[string]any{"entry_id": key.ID, "fact": "The key opens nothing."}, &gone)
@@ -488,7 +493,7 @@ func TestBible(t *testing.T) {
 					{"PUT", e, map[string]any{"version": 2, "name": "Nowhere"}},
 					{"DELETE", e, nil},
 					{"POST", sp + "/facts", map[string]any{"character_id": mara.ID, "fact": "x"}},
-					{"PUT", f, map[string]any{"fact": "x"}},
+					{"PUT", f, map[string]any{"version": 1, "fact": "x"}},
 					{"DELETE", f, nil},
 				}
 				reads := []bibleAccess{

@@ -31,6 +31,7 @@ type Fact struct {
 	Fact         string    `json:"fact"`
 	FromChapter  *int      `json:"from_chapter"`
 	UntilChapter *int      `json:"until_chapter"`
+	Version      int       `json:"version"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }
@@ -63,6 +64,7 @@ func (n *NullInt) UnmarshalJSON(raw []byte) error {
 // character or world entry, and never changes subject. In a change, absent fields
 // stay as they are and a null chapter bound opens the range at that end.
 type FactInput struct {
+	Version      *int    `json:"version"`
 	CharacterID  *string `json:"character_id"`
 	EntryID      *string `json:"entry_id"`
 	Fact         *string `json:"fact"`
@@ -115,7 +117,7 @@ type FactFilter struct {
 	AsOfChapter int
 }
 
-const factCols = `id, book_id, character_id, entry_id, fact, from_chapter, until_chapter, created_at, updated_at`
+const factCols = `id, book_id, character_id, entry_id, fact, from_chapter, until_chapter, version, created_at, updated_at`
 
 func scanFact(row interface{ Scan(...any) error }) (*Fact, error) {
 	var (
@@ -123,7 +125,7 @@ func scanFact(row interface{ Scan(...any) error }) (*Fact, error) {
 		character, entry sql.NullString
 		fromCh, untilCh  sql.NullInt64
 	)
-	if err := row.Scan(&f.ID, &f.StoryID, &character, &entry, &f.Fact, &fromCh, &untilCh,
+	if err := row.Scan(&f.ID, &f.StoryID, &character, &entry, &f.Fact, &fromCh, &untilCh, &f.Version,
 		&f.CreatedAt, &f.UpdatedAt); err != nil {
 		return nil, err
 	}
@@ -225,11 +227,14 @@ func checkSubjectInStory(ctx context.Context, q querier, storyID, characterID, e
 
 // CreateFact adds a fact about a character or a world entry to a story's bible.
 func (s *Service) CreateFact(ctx context.Context, p auth.Principal, storyID string, in FactInput) (*Fact, error) {
+	if in.Version != nil {
+		return nil, errs.Field("version", "a new fact has no version")
+	}
 	characterID, entryID, err := factSubject(in)
 	if err != nil {
 		return nil, err
 	}
-	f := &Fact{ID: uuid.NewString(), StoryID: storyID}
+	f := &Fact{ID: uuid.NewString(), StoryID: storyID, Version: 1}
 	if characterID != "" {
 		f.CharacterID = &characterID
 	} else {
@@ -287,9 +292,13 @@ func (s *Service) Facts(ctx context.Context, p auth.Principal, storyID string, f
 
 // UpdateFact changes a fact's text or chapter range. Facts carry no version: the
 // last change wins.
-func (s *Service) UpdateFact(ctx context.Context, p auth.Principal, id string, in FactInput) (*Fact, error) {
+func (s *Service) UpdateFact(ctx context.Context, p auth.Principal, id string, in FactInput, ifMatch int) (*Fact, error) {
+	expected, err := expectedVersion(in.Version, ifMatch)
+	if err != nil {
+		return nil, err
+	}
 	var out *Fact
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		f, err := getFact(ctx, tx, id)
 		if err != nil {
 			return err
@@ -299,6 +308,9 @@ func (s *Service) UpdateFact(ctx context.Context, p auth.Principal, id string, i
 		}
 		if f, err = getFact(ctx, tx, id); err != nil { // as it is under the story's lock
 			return err
+		}
+		if f.Version != expected {
+			return versionConflict("the fact", f)
 		}
 		if err := sameSubject("character_id", in.CharacterID, f.CharacterID); err != nil {
 			return err
@@ -311,10 +323,11 @@ func (s *Service) UpdateFact(ctx context.Context, p auth.Principal, id string, i
 		}
 		now := s.nowUTC()
 		if _, err := tx.ExecContext(ctx, `UPDATE story_facts SET fact = $1, from_chapter = $2, until_chapter = $3,
-			updated_at = $4 WHERE id = $5`, f.Fact, f.FromChapter, f.UntilChapter, now, id); err != nil {
+			updated_at = $4, version = version + 1 WHERE id = $5`, f.Fact, f.FromChapter, f.UntilChapter, now, id); err != nil {
 			return fmt.Errorf("content: update fact: %w", err)
 		}
 		f.UpdatedAt = now
+		f.Version++
 		out = f
 		return outbox.Record(ctx, tx, now, outbox.Event{Topic: "fact.updated", AggregateID: id, ActorID: p.UserID,
 			Payload: map[string]any{"story_id": f.StoryID, "character_id": f.CharacterID, "entry_id": f.EntryID}})

@@ -92,7 +92,7 @@ func (h *Handler) bibleRoutes(mux httpapi.Mux) {
 		if err != nil {
 			return reply{}, err
 		}
-		return reply{Status: http.StatusCreated, Body: f, Location: "/api/facts/" + f.ID}, nil
+		return reply{Status: http.StatusCreated, Body: f, Version: f.Version, Location: "/api/facts/" + f.ID}, nil
 	})))
 	mux.HandleFunc("GET /api/stories/{id}/facts", auth(endpoint(max, func(c *call[none]) (reply, error) {
 		filter, err := factFilter(c.r)
@@ -104,11 +104,17 @@ func (h *Handler) bibleRoutes(mux httpapi.Mux) {
 	})))
 	mux.HandleFunc("GET /api/facts/{id}", auth(endpoint(max, func(c *call[none]) (reply, error) {
 		f, err := h.svc.Fact(c.ctx(), c.who(), c.ID)
-		return ok(f), err
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Body: f, Version: f.Version}, nil
 	})))
 	mux.HandleFunc("PUT /api/facts/{id}", auth(endpoint(max, func(c *call[FactInput]) (reply, error) {
-		f, err := h.svc.UpdateFact(c.ctx(), c.who(), c.ID, c.In)
-		return ok(f), err
+		f, err := h.svc.UpdateFact(c.ctx(), c.who(), c.ID, c.In, c.Match)
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{Body: f, Version: f.Version}, nil
 	})))
 	mux.HandleFunc("DELETE /api/facts/{id}", auth(endpoint(max, func(c *call[none]) (reply, error) {
 		return deleted, h.svc.DeleteFact(c.ctx(), c.who(), c.ID)
