@@ -50,10 +50,36 @@ type ChapterView struct {
 	Version   int             `json:"version"`
 	CreatedAt time.Time       `json:"created_at"`
 	UpdatedAt time.Time       `json:"updated_at"`
-	Content   *document.Doc   `json:"content,omitempty"`
-	Markdown  *string         `json:"markdown,omitempty"`
-	Fountain  *string         `json:"fountain,omitempty"`
-	Text      *string         `json:"text,omitempty"`
+	Rendered
+}
+
+// Rendered is a document in the one format the client asked for (none in lists).
+type Rendered struct {
+	Content  *document.Doc `json:"content,omitempty"`
+	Markdown *string       `json:"markdown,omitempty"`
+	Fountain *string       `json:"fountain,omitempty"`
+	Text     *string       `json:"text,omitempty"`
+}
+
+// render returns d (whose plain text is plain) in format.
+func render(d document.Doc, plain, format string) Rendered {
+	var r Rendered
+	switch format {
+	case FormatJSON:
+		if d == nil {
+			d = document.Doc{}
+		}
+		r.Content = &d
+	case FormatMarkdown:
+		s := d.Markdown()
+		r.Markdown = &s
+	case FormatFountain:
+		s := d.Fountain(nil)
+		r.Fountain = &s
+	case FormatText:
+		r.Text = &plain
+	}
+	return r
 }
 
 // Content formats a client can send or ask for.
@@ -70,23 +96,7 @@ func (c *Chapter) View(format string) ChapterView {
 	v := ChapterView{ID: c.ID, StoryID: c.StoryID, Number: c.Number, Title: c.Title, Status: c.Status,
 		Synopsis: c.Synopsis, WordCount: c.WordCount, Metadata: c.Metadata, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
-	switch format {
-	case FormatJSON:
-		d := c.Content
-		if d == nil {
-			d = document.Doc{}
-		}
-		v.Content = &d
-	case FormatMarkdown:
-		s := c.Content.Markdown()
-		v.Markdown = &s
-	case FormatFountain:
-		s := c.Content.Fountain(nil)
-		v.Fountain = &s
-	case FormatText:
-		s := c.PlainText
-		v.Text = &s
-	}
+	v.Rendered = render(c.Content, c.PlainText, format)
 	return v
 }
 

@@ -72,10 +72,7 @@ type SceneView struct {
 	Version        int             `json:"version"`
 	CreatedAt      time.Time       `json:"created_at"`
 	UpdatedAt      time.Time       `json:"updated_at"`
-	Content        *document.Doc   `json:"content,omitempty"`
-	Markdown       *string         `json:"markdown,omitempty"`
-	Fountain       *string         `json:"fountain,omitempty"`
-	Text           *string         `json:"text,omitempty"`
+	Rendered
 }
 
 // View returns the scene in the given format (formatNone: without content).
@@ -90,23 +87,7 @@ func (sc *Scene) View(format string) SceneView {
 	if v.Card.Beats == nil {
 		v.Card.Beats = []string{}
 	}
-	switch format {
-	case FormatJSON:
-		d := sc.Content
-		if d == nil {
-			d = document.Doc{}
-		}
-		v.Content = &d
-	case FormatMarkdown:
-		s := sc.Content.Markdown()
-		v.Markdown = &s
-	case FormatFountain:
-		s := sc.Content.Fountain(nil)
-		v.Fountain = &s
-	case FormatText:
-		s := sc.PlainText
-		v.Text = &s
-	}
+	v.Rendered = render(sc.Content, sc.PlainText, format)
 	return v
 }
 
