@@ -8,6 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 	"time"
 )
 
@@ -99,8 +102,24 @@ type RetryPolicy struct {
 // DefaultRetry is used when a provider is given none.
 var DefaultRetry = RetryPolicy{Attempts: 4, Base: 500 * time.Millisecond, Max: 20 * time.Second}
 
-// Retry runs call until it succeeds, fails with an error that is not a retryable
-// *APIError, or runs out of attempts. It waits the provider's Retry-After when one
+// retryable reports whether err is worth another attempt: a retryable *APIError,
+// or a network failure (refused, reset, cut) that is not the caller's own
+// cancellation.
+func retryable(err error) (*APIError, bool) {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr, apiErr.Retryable()
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil, false
+	}
+	var netErr net.Error
+	return nil, errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
+}
+
+// Retry runs call until it succeeds, fails with an error that is neither a
+// retryable *APIError nor a network failure, or runs out of attempts. It waits the provider's Retry-After when one
 // was sent, else an exponential backoff. It does not retry once deltas were sent to
 // the caller (sent reports that), since the text cannot be taken back.
 func Retry(ctx context.Context, p RetryPolicy, sent func() bool, call func() error) error {
@@ -110,12 +129,15 @@ func Retry(ctx context.Context, p RetryPolicy, sent func() bool, call func() err
 	wait := p.Base
 	for attempt := 1; ; attempt++ {
 		err := call()
-		var apiErr *APIError
-		if err == nil || attempt >= p.Attempts || !errors.As(err, &apiErr) || !apiErr.Retryable() || (sent != nil && sent()) {
+		if err == nil || attempt >= p.Attempts || (sent != nil && sent()) {
+			return err
+		}
+		apiErr, again := retryable(err)
+		if !again {
 			return err
 		}
 		d := wait
-		if apiErr.RetryAfter > 0 {
+		if apiErr != nil && apiErr.RetryAfter > 0 {
 			d = apiErr.RetryAfter
 		}
 		if p.Max > 0 && d > p.Max {

@@ -3,6 +3,10 @@ package ai
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -104,5 +108,43 @@ func TestRetryStopsOnContextCancel(t *testing.T) {
 	}
 	if elapsed := time.Since(start); elapsed > time.Second {
 		t.Errorf("returned after %v, want soon after cancel", elapsed)
+	}
+}
+
+// TestRetryNetworkFailures: a refused or reset connection is retried like a 5xx,
+// the caller's own cancellation is not.
+func TestRetryNetworkFailures(t *testing.T) {
+	fast := RetryPolicy{Attempts: 3, Base: time.Millisecond, Max: time.Millisecond}
+	tests := []struct {
+		name      string
+		err       error
+		wantCalls int
+	}{
+		{"refused", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, 3},
+		{"reset", fmt.Errorf("read: %w", syscall.ECONNRESET), 3},
+		{"cut", fmt.Errorf("stream: %w", io.ErrUnexpectedEOF), 3},
+		{"cancelled", fmt.Errorf("stream: %w", context.Canceled), 1},
+		{"plain", errors.New("bad request body"), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			err := Retry(context.Background(), fast, nil, func() error { calls++; return tt.err })
+			if calls != tt.wantCalls || !errors.Is(err, tt.err) {
+				t.Fatalf("calls = %d, err = %v; want %d calls and the error back", calls, err, tt.wantCalls)
+			}
+		})
+	}
+	// A connection that fails once and then works gives the caller the success.
+	calls := 0
+	err := Retry(context.Background(), fast, nil, func() error {
+		calls++
+		if calls == 1 {
+			return &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+		}
+		return nil
+	})
+	if err != nil || calls != 2 {
+		t.Fatalf("calls = %d, err = %v; want success on the second call", calls, err)
 	}
 }
