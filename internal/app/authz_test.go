@@ -375,7 +375,7 @@ var authzCases = []authzCase{
 	{method: "GET", path: "/api/scenes/{scene}/versions", want: forCollaborators(404)},
 	{method: "GET", path: "/api/scenes/{scene}/versions/1", want: forCollaborators(404)},
 	{method: "GET", path: "/api/scenes/{scene}/diff?from=1&to=1", want: forCollaborators(404)},
-	{method: "GET", path: "/api/stories/{story}/collaborators", want: forCollaborators(403)},
+	{method: "GET", path: "/api/stories/{story}/collaborators", want: forCollaborators(404)},
 	{method: "GET", path: "/api/stories/{story}/characters", want: forCollaborators(404)},
 	{method: "GET", path: "/api/characters/{character}", want: forCollaborators(404)},
 	{method: "GET", path: "/api/characters/{character}/relationships", want: forCollaborators(404)},

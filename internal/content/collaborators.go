@@ -75,8 +75,10 @@ func (s *Service) Collaborators(ctx context.Context, p auth.Principal, storyID s
 	if err != nil {
 		return nil, err
 	}
-	if err := need(role, RoleViewer, "see its collaborators"); err != nil {
-		return nil, err
+	if role < RoleViewer {
+		// Like the bible and the history, the team is private: readers are told it
+		// does not exist.
+		return nil, errNotFound()
 	}
 	list, err := listCollaborators(ctx, s.db, storyID)
 	if err != nil {
