@@ -295,6 +295,16 @@ func (s *Service) chapterAccess(ctx context.Context, q querier, p *auth.Principa
 	return c, st, role, nil
 }
 
+// editableChapter is writableChapter (access, role, trash and the story's lock)
+// followed by a fresh read of the whole chapter under that lock, so its number,
+// version and content cannot change before the write.
+func (s *Service) editableChapter(ctx context.Context, tx *sql.Tx, p auth.Principal, id, action string) (*Chapter, error) {
+	if _, err := s.writableChapter(ctx, tx, p, id, action); err != nil {
+		return nil, err
+	}
+	return getChapter(ctx, tx, id)
+}
+
 // CreateChapter adds a chapter, at the end or at in.Position (1-based).
 func (s *Service) CreateChapter(ctx context.Context, p auth.Principal, storyID string, in ChapterInput) (*Chapter, error) {
 	if in.Version != nil {
@@ -414,14 +424,8 @@ func (s *Service) UpdateChapter(ctx context.Context, p auth.Principal, id string
 	}
 	var out *Chapter
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		c, st, role, err := s.chapterAccess(ctx, tx, &p, id)
+		c, err := s.editableChapter(ctx, tx, p, id, "change chapters")
 		if err != nil {
-			return err
-		}
-		if err := need(role, RoleEditor, "change chapters"); err != nil {
-			return err
-		}
-		if err := storyNotLive(st); err != nil {
 			return err
 		}
 		if c.Version != expected {
@@ -479,17 +483,8 @@ func (s *Service) UpdateChapter(ctx context.Context, p auth.Principal, id string
 // in the numbering.
 func (s *Service) DeleteChapter(ctx context.Context, p auth.Principal, id string) error {
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		c, st, role, err := s.chapterAccess(ctx, tx, &p, id)
+		c, err := s.editableChapter(ctx, tx, p, id, "delete chapters")
 		if err != nil {
-			return err
-		}
-		if err := need(role, RoleEditor, "delete chapters"); err != nil {
-			return err
-		}
-		if err := storyNotLive(st); err != nil {
-			return err
-		}
-		if err := s.db.LockRow(ctx, tx, "books", c.StoryID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM chapters WHERE id = $1`, id); err != nil {

@@ -364,14 +364,8 @@ func (s *Service) RestoreVersion(ctx context.Context, p auth.Principal, chapterI
 	}
 	var out *Chapter
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		c, st, role, err := s.chapterAccess(ctx, tx, &p, chapterID)
+		c, err := s.editableChapter(ctx, tx, p, chapterID, "restore versions")
 		if err != nil {
-			return err
-		}
-		if err := need(role, RoleEditor, "restore versions"); err != nil {
-			return err
-		}
-		if err := storyNotLive(st); err != nil {
 			return err
 		}
 		if c.Version != chapterVersion {
