@@ -28,7 +28,9 @@ import (
 	"github.com/authorworks/authorworks/internal/cache"
 	"github.com/authorworks/authorworks/internal/config"
 	"github.com/authorworks/authorworks/internal/content"
+	"github.com/authorworks/authorworks/internal/generation"
 	"github.com/authorworks/authorworks/internal/httpapi"
+	"github.com/authorworks/authorworks/internal/jobs"
 	"github.com/authorworks/authorworks/internal/ratelimit"
 	"github.com/authorworks/authorworks/internal/sqldb"
 	"github.com/authorworks/authorworks/internal/user"
@@ -53,12 +55,16 @@ type Options struct {
 
 // App is a running AuthorWorks process.
 type App struct {
-	cfg      *config.Config
-	log      *slog.Logger
-	DB       *sqldb.DB
-	redis    *redis.Client
-	Users    *user.Service
-	Content  *content.Service
+	cfg     *config.Config
+	log     *slog.Logger
+	DB      *sqldb.DB
+	redis   *redis.Client
+	Users   *user.Service
+	Content *content.Service
+	// Generation is the AI engine.
+	Generation *generation.Service
+	// Jobs is the durable job queue (River).
+	Jobs     *jobs.Queue
 	registry *prometheus.Registry
 	servers  []*server
 	started  time.Time
@@ -146,6 +152,22 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	a.Content = content.NewService(content.Config{
 		DB: db, Files: storageFiles{db: db}, Users: userDirectory{a.Users}, Now: opts.Now, Log: log,
 	})
+	provider, err := newProvider(cfg.AI)
+	if err != nil {
+		return nil, err
+	}
+	a.Generation = generation.NewService(generation.Config{
+		DB: db, Content: a.Content, Provider: provider, Model: providerModel(cfg.AI),
+		Prices: prices(cfg.AI.Prices), Allowances: cfg.AI.MonthlyTokens, Tiers: userTiers{a.Users},
+		Budget: cfg.AI.ContextBudget, MaxTokens: cfg.AI.MaxTokens, Now: opts.Now, Log: log,
+	})
+	a.Jobs, err = jobs.New(ctx, jobs.Config{DB: db, Workers: cfg.AI.Workers, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	jobs.Register(a.Jobs, pipelineWorker{gen: a.Generation})
+	a.Generation.SetEnqueuer(stepQueue{a.Jobs})
+	log.Info("text generation", "provider", a.Generation.Provider().Provider, "model", a.Generation.Provider().Model)
 
 	a.registry.MustRegister(
 		collectors.NewGoCollector(),
@@ -208,6 +230,7 @@ func (a *App) roleRoutes(role string, r *httpapi.Router) {
 		user.NewHandler(a.Users, a.cfg.MaxBody).Routes(r)
 	case "content":
 		content.NewHandler(a.Content, a.cfg.MaxBody).Routes(r)
+		generation.NewHandler(a.Generation, a.cfg.MaxBody).Routes(r)
 	}
 }
 
@@ -322,6 +345,9 @@ func (a *App) Serve(ctx context.Context) error {
 	bg, stopBackground := context.WithCancel(ctx)
 	defer stopBackground()
 	go a.housekeeping(bg)
+	if err := a.Jobs.Start(bg); err != nil {
+		return err
+	}
 	var serveErr error
 	select {
 	case <-ctx.Done():
@@ -342,6 +368,11 @@ func (a *App) Serve(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	// Steps still running are cancelled at the deadline and run again on the next
+	// start (a step is redone whole; its saved output makes it idempotent).
+	if err := a.Jobs.Stop(sctx); err != nil {
+		a.log.Warn("stop jobs", "err", err)
+	}
 	return serveErr
 }
 
@@ -375,6 +406,11 @@ func (a *App) housekeeping(ctx context.Context) {
 
 // Close releases the backends.
 func (a *App) Close() {
+	if a.Jobs != nil {
+		if err := a.Jobs.Close(); err != nil {
+			a.log.Warn("close jobs", "err", err)
+		}
+	}
 	if a.redis != nil {
 		a.redis.Close()
 	}

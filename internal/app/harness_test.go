@@ -57,6 +57,8 @@ type testApp struct {
 	URL   string
 	Clock *fakeClock
 	env   map[string]string
+	// stop shuts the process down as SIGTERM would; the test's cleanup calls it too.
+	stop func()
 }
 
 // bootOption adjusts the environment or options before boot.
@@ -112,14 +114,18 @@ func boot(t *testing.T, b backend, opts ...bootOption) *testApp {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		a.Close()
-	})
-	return &testApp{App: a, URL: "http://" + a.Addrs()[0], Clock: clock, env: env}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+			a.Close()
+		})
+	}
+	t.Cleanup(stop)
+	return &testApp{App: a, URL: "http://" + a.Addrs()[0], Clock: clock, env: env, stop: stop}
 }
 
 type testWriter struct{ t *testing.T }

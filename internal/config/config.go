@@ -58,6 +58,51 @@ type Config struct {
 
 	// MetricsToken, when set, must be presented as a bearer token to read /metrics.
 	MetricsToken string
+
+	AI AI
+}
+
+// AI configures text generation.
+type AI struct {
+	// Provider is anthropic, openai or offline; "auto" (the default) picks
+	// anthropic when ANTHROPIC_API_KEY is set, else openai when OPENAI_BASE_URL
+	// is, else offline.
+	Provider         string
+	AnthropicKey     string
+	AnthropicURL     string
+	AnthropicModel   string
+	AnthropicVersion string
+	OpenAIURL        string
+	OpenAIKey        string
+	OpenAIModel      string
+	MaxTokens        int
+	IdleTimeout      time.Duration
+	ContextBudget    int
+	// Prices per model, in dollars per million tokens.
+	Prices map[string]Price
+	// MonthlyTokens per subscription tier; 0 means unlimited.
+	MonthlyTokens map[string]int64
+	// Workers is how many background jobs (pipelines) run at once per process.
+	Workers int
+}
+
+// Price is what a model costs, in dollars per million tokens.
+type Price struct {
+	Input, Output, CacheWrite, CacheRead float64
+}
+
+// DefaultPrices are the list prices of the Anthropic models at the time of
+// writing; AI_PRICES adds to or overrides them. Cache writes cost 1.25× input
+// and cache reads 0.1× unless given.
+var DefaultPrices = map[string]Price{
+	"claude-opus-5-5":   {Input: 4, Output: 20, CacheWrite: 5, CacheRead: 0.4},
+	"claude-sonnet-5-5": {Input: 2, Output: 10, CacheWrite: 2.5, CacheRead: 0.2},
+	"claude-haiku-5-5":  {Input: 0.10, Output: 0.50, CacheWrite: 0.125, CacheRead: 0.01},
+}
+
+// DefaultMonthlyTokens are the monthly token allowances per tier.
+var DefaultMonthlyTokens = map[string]int64{
+	"free": 200_000, "basic": 2_000_000, "pro": 10_000_000, "enterprise": 0,
 }
 
 // Production reports whether the process runs on networked backends, where the JWT
@@ -98,6 +143,20 @@ var Vars = []Var{
 	{"AUTH_PROXY_ENABLED", "false", "Accept Remote-User/Remote-Email/Remote-Groups from trusted proxies (Authelia/Traefik SSO)"},
 	{"AUTH_PROXY_ADMIN_GROUP", "admins", "Remote-Groups group whose members get the admin role"},
 	{"METRICS_TOKEN", "(none: /metrics is open)", "Bearer token required to read /metrics"},
+	{"AI_PROVIDER", "auto", "anthropic, openai, offline, or auto: anthropic with ANTHROPIC_API_KEY, else openai with OPENAI_BASE_URL, else offline"},
+	{"ANTHROPIC_API_KEY", "(none)", "Anthropic API key for generation"},
+	{"ANTHROPIC_BASE_URL", "https://api.anthropic.com", "Root of the Anthropic Messages API (or a local server speaking it)"},
+	{"ANTHROPIC_MODEL", "claude-sonnet-5-5", "Model used for generation"},
+	{"ANTHROPIC_VERSION", "(the SDK's: 2026-10-21)", "anthropic-version header sent with each call"},
+	{"OPENAI_BASE_URL", "(none)", "Root of an OpenAI-compatible API, e.g. http://localhost:11434/v1 for Ollama"},
+	{"OPENAI_API_KEY", "(none)", "Bearer key for the OpenAI-compatible server, if it needs one"},
+	{"OPENAI_MODEL", "(none: required with OPENAI_BASE_URL)", "Model name on the OpenAI-compatible server"},
+	{"AI_MAX_TOKENS", "8192", "Largest answer, in tokens, one generation may ask for"},
+	{"AI_IDLE_TIMEOUT", "90s", "A stream that sends nothing for this long is cut and kept as a partial draft"},
+	{"AI_CONTEXT_BUDGET", "16000", "Default prompt budget in tokens (a request may ask for 2000–180000)"},
+	{"AI_PRICES", "(Anthropic list prices)", "Prices per model in dollars per million tokens: model=input/output[/cache_write/cache_read], comma-separated"},
+	{"AI_MONTHLY_TOKENS", "free=200000,basic=2000000,pro=10000000,enterprise=0", "Monthly token allowance per subscription tier; 0 is unlimited"},
+	{"JOB_WORKERS", "4", "Background jobs (long-form pipelines) run at once per process"},
 }
 
 // Load builds the configuration from getenv and the flags in args (args excludes
@@ -164,6 +223,8 @@ func Load(getenv func(string) string, args []string) (*Config, error) {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 	}
+
+	c.AI = loadAI(getenv, intVar, durVar, bad)
 
 	fs := flag.NewFlagSet("authorworks", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)

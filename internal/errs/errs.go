@@ -25,6 +25,9 @@ const (
 	UnsupportedMedia
 	RateLimited
 	Unavailable
+	// QuotaExceeded is a plan's allowance used up: paying more (or waiting for
+	// the next period) is the way on.
+	QuotaExceeded
 )
 
 // Error is an error whose message may be shown to the client.

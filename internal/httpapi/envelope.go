@@ -42,6 +42,7 @@ const (
 	CodeInternal     = "INTERNAL"
 	CodeMethod       = "METHOD_NOT_ALLOWED"
 	CodeUnsupported  = "UNSUPPORTED_MEDIA_TYPE"
+	CodeQuota        = "QUOTA_EXCEEDED"
 )
 
 // Status maps an error kind to its HTTP status and default envelope code.
@@ -67,6 +68,8 @@ func Status(k errs.Kind) (int, string) {
 		return http.StatusTooManyRequests, CodeRateLimited
 	case errs.Unavailable:
 		return http.StatusServiceUnavailable, CodeUnavailable
+	case errs.QuotaExceeded:
+		return http.StatusPaymentRequired, CodeQuota
 	default:
 		return http.StatusInternalServerError, CodeInternal
 	}

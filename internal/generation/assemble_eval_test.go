@@ -1,0 +1,245 @@
+package generation
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The offline evaluation of ai-engine.md §6: every scene of the synthetic book
+// assembled at three budgets, scored against the synthBook's labels.
+//
+//	go test -v -run Eval ./internal/generation
+
+var evalBudgets = []int{4000, 8000, 16000, 24000}
+
+// evalTally adds up one budget's figures over every scene.
+type evalTally struct {
+	scenes                     int
+	presentHit, presentAll     int
+	presentFull                int // scenes with every present character in
+	mentionedHit, mentionedAll int
+	codex, codexNeeded         int // codex entries injected, and those the labels need
+	direct, directNeeded       int // the same without the entries one relationship away
+	factHit, factAll           int
+	leaks, stale               int
+	overBudget, tokenMismatch  int
+	unstable                   int
+	tokens, maxTokens          int
+}
+
+func evalRatio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+// evalText is everything the model reads.
+func evalText(p *Prompt) string {
+	var b strings.Builder
+	for _, s := range p.Request.System {
+		b.WriteString(s.Text)
+		b.WriteString("\n")
+	}
+	for _, m := range p.Request.Messages {
+		b.WriteString(m.Text)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// evalTokens counts the tokens of the request as sent.
+func evalTokens(p *Prompt) int {
+	n := 0
+	for _, s := range p.Request.System {
+		n += Tokens(s.Text)
+	}
+	for _, m := range p.Request.Messages {
+		n += Tokens(m.Text)
+	}
+	return n
+}
+
+func TestAssembleEval(t *testing.T) {
+	f := newSynthBook(evalSpec)
+	tallies := runEval(t, f, newSynthBook(evalSpec), 1)
+	for bi, budget := range evalBudgets {
+		tl := &tallies[bi]
+		if budget >= 16000 {
+			if tl.presentHit != tl.presentAll {
+				t.Errorf("budget %d: cast present recall %d/%d; want all", budget, tl.presentHit, tl.presentAll)
+			}
+			if r := evalRatio(tl.mentionedHit, tl.mentionedAll); r < 0.98 {
+				t.Errorf("budget %d: mentioned recall %.3f; want ≥ 0.98", budget, r)
+			}
+			if r := evalRatio(tl.directNeeded, tl.direct); r < 0.8 {
+				t.Errorf("budget %d: precision of direct codex entries %.3f; want ≥ 0.8", budget, r)
+			}
+		}
+		if budget >= 24000 {
+			if r := evalRatio(tl.factHit, tl.factAll); r < 0.95 {
+				t.Errorf("budget %d: fact recall %.3f; want ≥ 0.95", budget, r)
+			}
+		}
+	}
+}
+
+// TestAssembleEvalLargeBook runs the evaluation on the benchmark's book (about
+// 100k words, 500 entities), where the budgets bind, on every fifth scene.
+func TestAssembleEvalLargeBook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the large book takes a few seconds under -race")
+	}
+	f := newSynthBook(benchSpec)
+	tallies := runEval(t, f, newSynthBook(benchSpec), 5)
+	for bi, budget := range evalBudgets {
+		if r := evalRatio(tallies[bi].presentHit, tallies[bi].presentAll); budget >= 16000 && r < 1 {
+			t.Errorf("budget %d: cast present recall %.3f; want 1", budget, r)
+		}
+	}
+}
+
+// runEval assembles every step-th scene of f at each budget, checks what must
+// always hold (no spoiler, the budget kept, the same prompt for the same input,
+// again being the same book built anew), and logs the figures.
+func runEval(t *testing.T, f, again *synthBook, step int) []evalTally {
+	t.Helper()
+	t.Logf("book: %d chapters, %d scenes, %d words, %d entities, %d facts, %d relationships",
+		len(f.ms.Chapters), len(f.scenes), f.words(), len(f.entities), len(f.facts), len(f.bible.Relationships))
+	tallies := make([]evalTally, len(evalBudgets))
+	for bi, budget := range evalBudgets {
+		tl := &tallies[bi]
+		for i := step - 1; i < len(f.scenes); i += step {
+			sc := f.scenes[i]
+			p, err := Assemble(f.input(sc, budget))
+			if err != nil {
+				t.Fatalf("budget %d, %s: %v", budget, sc.id, err)
+			}
+			evalScene(t, f, i, sc, p, tl)
+			p2, err := Assemble(again.input(again.scenes[i], budget))
+			if err != nil {
+				t.Fatalf("budget %d, %s again: %v", budget, sc.id, err)
+			}
+			if !reflect.DeepEqual(p, p2) || p.Manifest.Hash != p2.Manifest.Hash {
+				tl.unstable++
+				t.Errorf("budget %d, %s: the same input gave a different prompt", budget, sc.id)
+			}
+		}
+	}
+	t.Logf("%-6s %7s %6s %9s %9s %11s %6s %5s %5s %4s %6s %11s", "budget", "present", "all-in", "mentioned",
+		"precision", "prec-direct", "facts", "leaks", "stale", "over", "stable", "tokens")
+	for bi, budget := range evalBudgets {
+		tl := &tallies[bi]
+		t.Logf("%-6d %7.3f %6.3f %9.3f %9.3f %11.3f %6.3f %5d %5d %4d %6.3f %11s", budget,
+			evalRatio(tl.presentHit, tl.presentAll), evalRatio(tl.presentFull, tl.scenes),
+			evalRatio(tl.mentionedHit, tl.mentionedAll), evalRatio(tl.codexNeeded, tl.codex),
+			evalRatio(tl.directNeeded, tl.direct), evalRatio(tl.factHit, tl.factAll),
+			tl.leaks, tl.stale, tl.overBudget+tl.tokenMismatch, 1-evalRatio(tl.unstable, tl.scenes),
+			fmt.Sprintf("%d/%d", tl.tokens/max(tl.scenes, 1), tl.maxTokens))
+	}
+	t.Logf("present: recall of the POV and the cast present; all-in: scenes with all of them; mentioned: recall " +
+		"of every entity the card names; precision: codex entries the labels need / codex entries; prec-direct: " +
+		"the same without the entries one relationship away; facts: recall of needed facts; over: prompts over " +
+		"budget or miscounted; tokens: mean/max")
+	for bi, budget := range evalBudgets {
+		tl := &tallies[bi]
+		if tl.leaks != 0 || tl.stale != 0 {
+			t.Errorf("budget %d: %d spoiler leaks, %d stale facts; want 0", budget, tl.leaks, tl.stale)
+		}
+		if tl.overBudget != 0 || tl.tokenMismatch != 0 {
+			t.Errorf("budget %d: %d prompts over budget, %d miscounted; want 0", budget, tl.overBudget, tl.tokenMismatch)
+		}
+	}
+	return tallies
+}
+
+// evalScene scores the prompt p for the i-th scene sc.
+func evalScene(t *testing.T, f *synthBook, i int, sc *synthScene, p *Prompt, tl *evalTally) {
+	t.Helper()
+	m := p.Manifest
+	text := evalText(p)
+	tl.scenes++
+	tl.tokens += m.Tokens
+	tl.maxTokens = max(tl.maxTokens, m.Tokens)
+	if m.Tokens > m.Budget {
+		tl.overBudget++
+		t.Errorf("%s: %d tokens over a budget of %d", sc.id, m.Tokens, m.Budget)
+	}
+	if n := evalTokens(p); n != m.Tokens || m.BlockTokens.Book+m.BlockTokens.Chapter+m.BlockTokens.Request != m.Tokens {
+		tl.tokenMismatch++
+		t.Errorf("%s: manifest says %d tokens (blocks %+v), the request has %d", sc.id, m.Tokens, m.BlockTokens, n)
+	}
+	in := map[string]bool{}
+	for _, part := range m.Parts {
+		switch part.Section {
+		case "cast":
+			in[part.ID] = true
+		case "codex":
+			in[part.ID] = true
+			needed := slices.Contains(sc.mentioned, part.ID)
+			tl.codex++
+			if needed {
+				tl.codexNeeded++
+			}
+			if !strings.HasPrefix(part.Reason, reasonRelated) {
+				tl.direct++
+				if needed {
+					tl.directNeeded++
+				}
+			}
+		}
+	}
+	full := true
+	for _, id := range sc.present {
+		tl.presentAll++
+		if in[id] {
+			tl.presentHit++
+		} else {
+			full = false
+		}
+	}
+	if full {
+		tl.presentFull++
+	}
+	for _, id := range sc.mentioned {
+		tl.mentionedAll++
+		if in[id] {
+			tl.mentionedHit++
+		}
+	}
+	for _, ft := range f.facts {
+		has := strings.Contains(text, ft.text)
+		if sc.needed[ft.id] {
+			tl.factAll++
+			if has {
+				tl.factHit++
+			}
+		}
+		if has && ft.from > sc.chapter {
+			tl.leaks++
+			t.Errorf("%s (chapter %d): fact %s from chapter %d leaked", sc.id, sc.chapter, ft.id, ft.from)
+		}
+		if has && ft.until != 0 && ft.until < sc.chapter {
+			tl.stale++
+			t.Errorf("%s (chapter %d): fact %s ended in chapter %d", sc.id, sc.chapter, ft.id, ft.until)
+		}
+	}
+	for _, e := range f.entities {
+		if e.secret != "" && e.reveal > sc.chapter && strings.Contains(text, e.secret) {
+			tl.leaks++
+			t.Errorf("%s (chapter %d): the secret of %s, revealed in chapter %d, leaked", sc.id, sc.chapter, e.name, e.reveal)
+		}
+	}
+	// Nothing of this scene or a later one: no prose, no summary.
+	for _, later := range f.scenes[i:] {
+		for _, mark := range []string{later.marker, later.summaryMarker, fmt.Sprintf("zc%02d", later.chapter)} {
+			if strings.Contains(text, mark) {
+				tl.leaks++
+				t.Errorf("%s: the prompt holds %s, from %s", sc.id, mark, later.id)
+			}
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package generation
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/authorworks/authorworks/internal/errs"
+)
+
+// Tiers tells a user's subscription tier.
+type Tiers interface {
+	Tier(ctx context.Context, userID string) (string, error)
+}
+
+// Usage is a user's generation usage in the current month.
+type Usage struct {
+	Tier   string `json:"tier"`
+	Period string `json:"period"`
+	Tokens int64  `json:"tokens"`
+	// Reserved is held by generations still running.
+	Reserved int64 `json:"reserved"`
+	// Limit is the tier's monthly allowance; 0 means unlimited.
+	Limit      int64     `json:"limit"`
+	Remaining  *int64    `json:"remaining"`
+	CostMicros int64     `json:"cost_micros"`
+	CostUSD    float64   `json:"cost_usd"`
+	ResetsAt   time.Time `json:"resets_at"`
+}
+
+func period(t time.Time) (string, time.Time) {
+	t = t.UTC()
+	start := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return start.Format("2006-01"), start.AddDate(0, 1, 0)
+}
+
+// Usage returns the caller's usage this month.
+func (s *Service) Usage(ctx context.Context, userID string) (*Usage, error) {
+	tier, err := s.tiers.Tier(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	per, resets := period(s.now())
+	u := &Usage{Tier: tier, Period: per, Limit: s.allowances[tier], ResetsAt: resets}
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(tokens), 0), COALESCE(SUM(reserved), 0), COALESCE(SUM(cost_micros), 0)
+		FROM ai_usage WHERE user_id = $1 AND period = $2`, userID, per).Scan(&u.Tokens, &u.Reserved, &u.CostMicros)
+	if err != nil {
+		return nil, fmt.Errorf("generation: usage: %w", err)
+	}
+	if u.Limit > 0 {
+		left := max(u.Limit-u.Tokens-u.Reserved, 0)
+		u.Remaining = &left
+	}
+	u.CostUSD = float64(u.CostMicros) / 1e6
+	return u, nil
+}
+
+// reservation holds tokens of a user's allowance while a generation runs.
+type reservation struct {
+	s      *Service
+	userID string
+	period string
+	n      int64
+}
+
+// reserve holds n tokens of the user's monthly allowance, or refuses with 402
+// when the allowance cannot cover them. The check and the hold are one UPDATE,
+// so concurrent generations cannot overspend.
+func (s *Service) reserve(ctx context.Context, userID string, n int64) (*reservation, error) {
+	tier, err := s.tiers.Tier(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	limit := s.allowances[tier]
+	per, resets := period(s.now())
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO ai_usage (user_id, period) VALUES ($1, $2)
+		ON CONFLICT (user_id, period) DO NOTHING`, userID, per); err != nil {
+		return nil, fmt.Errorf("generation: usage row: %w", err)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE ai_usage SET reserved = reserved + $3
+		WHERE user_id = $1 AND period = $2 AND ($4 = 0 OR tokens + reserved + $3 <= $4)`, userID, per, n, limit)
+	if err != nil {
+		return nil, fmt.Errorf("generation: reserve tokens: %w", err)
+	}
+	if k, err := res.RowsAffected(); err != nil || k != 1 {
+		if err != nil {
+			return nil, fmt.Errorf("generation: reserve tokens: %w", err)
+		}
+		var used int64
+		_ = s.db.QueryRowContext(ctx, `SELECT tokens + reserved FROM ai_usage WHERE user_id = $1 AND period = $2`,
+			userID, per).Scan(&used)
+		return nil, &errs.Error{Kind: errs.QuotaExceeded, Message: fmt.Sprintf(
+			"this generation needs up to %d tokens but your %s plan has %d of its %d monthly tokens left; "+
+				"upgrade your plan, ask for a shorter answer or a smaller context budget, or wait until %s",
+			n, tier, max(limit-used, 0), limit, resets.Format("2 January 2006"))}
+	}
+	return &reservation{s: s, userID: userID, period: per, n: n}, nil
+}
+
+// settle releases the hold and charges what the call really used.
+func (r *reservation) settle(ctx context.Context, tokens, cost int64) error {
+	_, err := r.s.db.ExecContext(ctx, `UPDATE ai_usage SET
+		reserved = CASE WHEN reserved >= $3 THEN reserved - $3 ELSE 0 END,
+		tokens = tokens + $4, cost_micros = cost_micros + $5
+		WHERE user_id = $1 AND period = $2`, r.userID, r.period, r.n, tokens, cost)
+	if err != nil {
+		return fmt.Errorf("generation: charge usage: %w", err)
+	}
+	return nil
+}
