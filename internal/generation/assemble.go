@@ -31,8 +31,10 @@ const (
 	stableShare = 0.5
 )
 
-// Section shares of the budget: no section may take more than its share, so a
-// long recap cannot crowd out the cast, nor the cast the recent text.
+// Section shares of the budget: no section may take more than its share in a
+// block, so a long recap cannot crowd out the cast, nor the cast the recent
+// text. (The recap of earlier chapters and that of the current chapter's
+// earlier scenes sit in different blocks and have a share each.)
 var sectionShare = map[string]float64{
 	"story":     0.10,
 	"style":     0.10,

@@ -19,11 +19,22 @@ type entity struct {
 	role        string
 	description string
 	background  string
-	details     string // the traits or details that hold all along, as JSON
-	// timed are the traits that the story reveals from a chapter on.
-	timed   []timedTrait
+	// traits are the character's traits or the entry's details, read by
+	// splitTraits when the entity is first shown.
+	traits  json.RawMessage
+	split   bool
+	details string       // the traits that hold all along, as JSON
+	timed   []timedTrait // the traits the story reveals from a chapter on
 	facts   []bibleFact
 	related []relation
+}
+
+// loadTraits fills details and timed from traits, once.
+func (e *entity) loadTraits() {
+	if !e.split {
+		e.details, e.timed = splitTraits(e.traits)
+		e.split = true
+	}
 }
 
 // bibleFact is what the assembler keeps of a fact in force.
@@ -57,16 +68,14 @@ func (a *assembly) loadBible() {
 	}
 	for _, c := range b.Characters {
 		e := &entity{id: c.ID, index: len(a.order), kind: "character", name: c.Name, aliases: c.Aliases, role: c.Role,
-			description: c.Description, background: c.Background}
-		e.details, e.timed = splitTraits(c.Traits)
+			description: c.Description, background: c.Background, traits: c.Traits}
 		a.entities[c.ID] = e
 		a.order = append(a.order, c.ID)
 		a.match.add(c.ID, append([]string{c.Name}, c.Aliases...)...)
 	}
 	for _, en := range b.Entries {
 		e := &entity{id: en.ID, index: len(a.order), kind: en.Kind, name: en.Name, aliases: en.Aliases,
-			description: en.Description}
-		e.details, e.timed = splitTraits(en.Details)
+			description: en.Description, traits: en.Details}
 		a.entities[en.ID] = e
 		a.order = append(a.order, en.ID)
 		a.match.add(en.ID, append([]string{en.Name}, en.Aliases...)...)
@@ -198,7 +207,7 @@ func (e *entity) core() string {
 	if e.background != "" {
 		fmt.Fprintf(&b, "\nBackground: %s", e.background)
 	}
-	if e.details != "" {
+	if e.loadTraits(); e.details != "" {
 		fmt.Fprintf(&b, "\nDetails: %s", e.details)
 	}
 	if len(e.related) > 0 {
@@ -227,6 +236,7 @@ func (e *entity) card(coreShown bool, asOf int) string {
 		b.WriteString(e.core())
 	}
 	var lines []string
+	e.loadTraits()
 	for _, t := range e.timed {
 		if asOf == 0 || t.reveal <= asOf {
 			lines = append(lines, t.key+": "+t.text)

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
+	"testing"
 
 	"github.com/authorworks/authorworks/internal/content"
 )
@@ -615,4 +617,62 @@ func (f *synthBook) words() int {
 func (f *synthBook) input(sc *synthScene, budget int) Input {
 	return Input{Mode: ModeScene, Manuscript: f.ms, Bible: f.bible, Summaries: f.summaries, Chapter: sc.chapter,
 		Scene: sc.scene, Budget: budget}
+}
+
+// TestSynthBook checks the books are what the evaluation and the benchmark
+// claim to run on.
+func TestSynthBook(t *testing.T) {
+	f := newSynthBook(evalSpec)
+	if len(f.ms.Chapters) != 30 || len(f.scenes) != 90 || len(f.entities) != 40 || len(f.facts) != 300 {
+		t.Errorf("eval book: %d chapters, %d scenes, %d entities, %d facts; want 30, 90, 40, 300",
+			len(f.ms.Chapters), len(f.scenes), len(f.entities), len(f.facts))
+	}
+	if w := f.words() / len(f.scenes); w < 90 || w > 160 {
+		t.Errorf("eval book: %d words a scene, want about 100", w)
+	}
+	roles := map[string]int{}
+	for _, e := range f.entities {
+		roles[e.role+e.kind]++
+	}
+	if roles["protagonistcharacter"] != 2 || roles["antagonistcharacter"] != 1 || roles["location"] == 0 ||
+		roles["object"] == 0 || roles["faction"] == 0 {
+		t.Errorf("eval book cast: %v", roles)
+	}
+	reveals, labelled := 0, 0
+	for _, ft := range f.facts {
+		if ft.subject != "" && ft.from > f.byID[ft.subject].intro {
+			reveals++
+		}
+		if len(ft.needs) > 0 {
+			labelled++
+		}
+	}
+	if reveals < 50 || labelled < 200 {
+		t.Errorf("eval book: %d facts revealed after their entity appears, %d needed by some scene", reveals, labelled)
+	}
+	for _, sc := range f.scenes {
+		if len(sc.present) == 0 || sc.present[0] != sc.pov {
+			t.Errorf("%s: present %v, POV %s", sc.id, sc.present, sc.pov)
+		}
+		for _, id := range sc.present {
+			if !slices.Contains(sc.mentioned, id) {
+				t.Errorf("%s: %s is present but not mentioned", sc.id, id)
+			}
+		}
+	}
+	// The filler names no one, so the labels are the whole truth.
+	m := newMatcher()
+	for _, e := range f.entities {
+		m.add(e.id, append([]string{e.name}, e.aliases...)...)
+	}
+	if ids := m.find(strings.Join(synthFillers, "\n") + "\n" + strings.Join(synthWords, " ")); len(ids) > 0 {
+		t.Errorf("the filler names %v", ids)
+	}
+	if again := newSynthBook(evalSpec); !reflect.DeepEqual(again.ms, f.ms) || !reflect.DeepEqual(again.bible, f.bible) {
+		t.Error("two builds of the eval book differ")
+	}
+	big := newSynthBook(benchSpec)
+	if w, n := big.words(), len(big.entities); w < 95000 || w > 110000 || n != 500 {
+		t.Errorf("bench book: %d words, %d entities; want about 100k and 500", w, n)
+	}
 }
