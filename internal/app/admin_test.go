@@ -22,7 +22,7 @@ type userPage struct {
 
 // makeAdmin appoints an admin the way an operator does (authorworks set-role) and
 // signs in again so the new role is in the token.
-func (a *testApp) makeAdmin(t *testing.T, username string) session {
+func (a *testApp) makeAdmin(t testing.TB, username string) session {
 	t.Helper()
 	a.register(t, username)
 	if _, err := user.SetRole(context.Background(), a.DB, username, "admin", time.Now().UTC()); err != nil {

@@ -60,7 +60,7 @@ type bibleFact struct {
 
 // bibleCreate POSTs body to path, expects 201 with a Location naming the new
 // record under want, and decodes it into v.
-func (a *testApp) bibleCreate(t *testing.T, token, path, want string, body, v any) {
+func (a *testApp) bibleCreate(t testing.TB, token, path, want string, body, v any) {
 	t.Helper()
 	r := a.do(t, req{Method: "POST", Path: path, Token: token, Body: body}).expect(t, http.StatusCreated, "")
 	r.into(t, v)
@@ -89,7 +89,7 @@ type bibleAccess struct {
 
 // expectAccess sends each request as each caller (token "" is anonymous) and
 // checks the answer's status and code.
-func (a *testApp) expectAccess(t *testing.T, reqs []bibleAccess, token string, status int, code string) {
+func (a *testApp) expectAccess(t testing.TB, reqs []bibleAccess, token string, status int, code string) {
 	t.Helper()
 	for _, x := range reqs {
 		r := a.do(t, req{Method: x.method, Path: x.path, Token: token, Body: x.body})

@@ -39,7 +39,7 @@ type chapter struct {
 	Text      *string         `json:"text"`
 }
 
-func (a *testApp) createStory(t *testing.T, token, title string) story {
+func (a *testApp) createStory(t testing.TB, token, title string) story {
 	t.Helper()
 	var s story
 	a.do(t, req{Method: "POST", Path: "/api/stories", Token: token, Body: map[string]any{"title": title}}).
@@ -47,7 +47,7 @@ func (a *testApp) createStory(t *testing.T, token, title string) story {
 	return s
 }
 
-func (a *testApp) createChapter(t *testing.T, token, storyID, title, markdown string) chapter {
+func (a *testApp) createChapter(t testing.TB, token, storyID, title, markdown string) chapter {
 	t.Helper()
 	var c chapter
 	a.do(t, req{Method: "POST", Path: "/api/stories/" + storyID + "/chapters", Token: token,
@@ -55,7 +55,7 @@ func (a *testApp) createChapter(t *testing.T, token, storyID, title, markdown st
 	return c
 }
 
-func (a *testApp) addCollaborator(t *testing.T, token, storyID, username, role string) {
+func (a *testApp) addCollaborator(t testing.TB, token, storyID, username, role string) {
 	t.Helper()
 	a.do(t, req{Method: "POST", Path: "/api/stories/" + storyID + "/collaborators", Token: token,
 		Body: map[string]string{"user": username, "role": role}}).expect(t, http.StatusCreated, "")

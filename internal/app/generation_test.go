@@ -16,7 +16,7 @@ type sseEvent struct {
 }
 
 // stream posts body to path and reads the server-sent events of the answer.
-func (a *testApp) stream(t *testing.T, token, path string, body any) (int, []sseEvent) {
+func (a *testApp) stream(t testing.TB, token, path string, body any) (int, []sseEvent) {
 	t.Helper()
 	b, err := json.Marshal(body)
 	if err != nil {
@@ -87,7 +87,7 @@ type generationRecord struct {
 
 // bookWithScene makes a story with a character, a chapter and a scene whose card
 // names the character, and returns the ids.
-func (a *testApp) bookWithScene(t *testing.T, token string) (storyID, chapterID string, sc scene, characterID string) {
+func (a *testApp) bookWithScene(t testing.TB, token string) (storyID, chapterID string, sc scene, characterID string) {
 	t.Helper()
 	st := a.createStory(t, token, "The Salt Road")
 	var ch struct {

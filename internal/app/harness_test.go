@@ -71,7 +71,7 @@ func withEnv(k, v string) bootOption {
 // boot starts the whole app on 127.0.0.1:0 against the given backend and stops it
 // when the test ends. With the production backend it gets a fresh PostgreSQL
 // database and a private Redis key prefix.
-func boot(t *testing.T, b backend, opts ...bootOption) *testApp {
+func boot(t testing.TB, b backend, opts ...bootOption) *testApp {
 	t.Helper()
 	env := map[string]string{
 		"AUTHORWORKS_DATA_DIR": t.TempDir(),
@@ -128,14 +128,14 @@ func boot(t *testing.T, b backend, opts ...bootOption) *testApp {
 	return &testApp{App: a, URL: "http://" + a.Addrs()[0], Clock: clock, env: env, stop: stop}
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
 
-func randomSecret(t *testing.T) string {
+func randomSecret(t testing.TB) string {
 	t.Helper()
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -168,7 +168,7 @@ type req struct {
 }
 
 // do sends r and decodes the envelope; it fails the test if the body is not one.
-func (a *testApp) do(t *testing.T, r req) *response {
+func (a *testApp) do(t testing.TB, r req) *response {
 	t.Helper()
 	var body io.Reader
 	switch {
@@ -226,7 +226,7 @@ func (a *testApp) do(t *testing.T, r req) *response {
 
 // expect fails the test unless the response has the given status and, for errors,
 // the given envelope code.
-func (r *response) expect(t *testing.T, status int, code string) *response {
+func (r *response) expect(t testing.TB, status int, code string) *response {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("status = %d, want %d; body: %s", r.Status, status, r.Raw)
@@ -250,7 +250,7 @@ func (r *response) expect(t *testing.T, status int, code string) *response {
 }
 
 // into decodes the envelope's data into v.
-func (r *response) into(t *testing.T, v any) {
+func (r *response) into(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Data, v); err != nil {
 		t.Fatalf("decode data: %v\n%s", err, r.Raw)
@@ -278,7 +278,7 @@ type session struct {
 }
 
 // register creates an account and returns its session.
-func (a *testApp) register(t *testing.T, username string) session {
+func (a *testApp) register(t testing.TB, username string) session {
 	t.Helper()
 	var s session
 	a.do(t, req{Method: "POST", Path: "/api/auth/register", Body: map[string]string{

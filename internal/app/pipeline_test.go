@@ -18,7 +18,7 @@ type pipelineRun struct {
 }
 
 // waitRun polls a run until done(run) holds or a minute passes.
-func (a *testApp) waitRun(t *testing.T, token, id string, done func(pipelineRun) bool) pipelineRun {
+func (a *testApp) waitRun(t testing.TB, token, id string, done func(pipelineRun) bool) pipelineRun {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {

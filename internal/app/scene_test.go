@@ -34,7 +34,7 @@ type scene struct {
 	Text      *string         `json:"text"`
 }
 
-func (a *testApp) createScene(t *testing.T, token, chapterID string, body map[string]any) scene {
+func (a *testApp) createScene(t testing.TB, token, chapterID string, body map[string]any) scene {
 	t.Helper()
 	var sc scene
 	r := a.do(t, req{Method: "POST", Path: "/api/chapters/" + chapterID + "/scenes", Token: token, Body: body}).
@@ -46,14 +46,14 @@ func (a *testApp) createScene(t *testing.T, token, chapterID string, body map[st
 	return sc
 }
 
-func (a *testApp) getScene(t *testing.T, token, id, format string) scene {
+func (a *testApp) getScene(t testing.TB, token, id, format string) scene {
 	t.Helper()
 	var sc scene
 	a.do(t, req{Method: "GET", Path: "/api/scenes/" + id + "?format=" + format, Token: token}).expect(t, http.StatusOK, "").into(t, &sc)
 	return sc
 }
 
-func (a *testApp) saveScene(t *testing.T, token, id string, body map[string]any) scene {
+func (a *testApp) saveScene(t testing.TB, token, id string, body map[string]any) scene {
 	t.Helper()
 	var sc scene
 	a.do(t, req{Method: "PUT", Path: "/api/scenes/" + id, Token: token, Body: body}).expect(t, http.StatusOK, "").into(t, &sc)
@@ -62,7 +62,7 @@ func (a *testApp) saveScene(t *testing.T, token, id string, body map[string]any)
 
 // sceneList lists a chapter's scenes and checks they are numbered 1..n in order
 // and carry no content.
-func (a *testApp) sceneList(t *testing.T, token, chapterID string) []scene {
+func (a *testApp) sceneList(t testing.TB, token, chapterID string) []scene {
 	t.Helper()
 	var list []scene
 	a.do(t, req{Method: "GET", Path: "/api/chapters/" + chapterID + "/scenes", Token: token}).expect(t, http.StatusOK, "").into(t, &list)
@@ -94,7 +94,7 @@ func sceneIDs(list []scene) []string {
 }
 
 // wordCount reads the word_count of whatever path returns.
-func (a *testApp) wordCount(t *testing.T, token, path string) int {
+func (a *testApp) wordCount(t testing.TB, token, path string) int {
 	t.Helper()
 	var v struct {
 		WordCount int `json:"word_count"`
@@ -105,7 +105,7 @@ func (a *testApp) wordCount(t *testing.T, token, path string) int {
 
 // checkWords checks a chapter's word count is its own words plus its scenes' and
 // the story's is the sum of its chapters'.
-func (a *testApp) checkWords(t *testing.T, token, storyID string, chapterWords map[string]int) {
+func (a *testApp) checkWords(t testing.TB, token, storyID string, chapterWords map[string]int) {
 	t.Helper()
 	var chapters []chapter
 	a.do(t, req{Method: "GET", Path: "/api/stories/" + storyID + "/chapters", Token: token}).expect(t, http.StatusOK, "").into(t, &chapters)
