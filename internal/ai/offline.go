@@ -38,7 +38,11 @@ func (p *OfflineProvider) Stream(ctx context.Context, req Request, onDelta func(
 		maxTokens = offlineDefaultTokens
 	}
 	prompt := offlinePrompt(req)
-	text, stop := offlineCompose(offlineFacts(prompt), offlineSeed(req, maxTokens), maxTokens)
+	compose := offlineCompose
+	if strings.Contains(prompt, "Fountain") {
+		compose = offlineScript
+	}
+	text, stop := compose(offlineFacts(prompt), offlineSeed(req, maxTokens), maxTokens)
 
 	res := &Result{
 		StopReason: stop,
@@ -324,4 +328,62 @@ func offlineCompose(f offlineFactSet, seed uint64, maxTokens int) (text, stop st
 		}
 	}
 	return strings.Join(words, " "), "end_turn"
+}
+
+var offlineLines = []string{
+	"You knew. You knew all along.",
+	"Not here. Not now.",
+	"Then tell me what happened in {place}.",
+	"It came down to this: {beat}.",
+	"I kept my word. Did you keep yours?",
+	"We leave at first light.",
+	"Say it again, slower.",
+}
+
+// offlineScript writes a scene in Fountain, for screenplays and stage plays: a
+// scene heading, then action lines and speeches that take turns among the names.
+func offlineScript(f offlineFactSet, seed uint64, maxTokens int) (text, stop string) {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	names, places, beats := f.names, f.places, f.beats
+	if len(names) == 0 {
+		names = offlineFallbackNames
+	}
+	if len(places) == 0 {
+		places = offlineFallbackPlaces
+	}
+	if len(beats) == 0 {
+		beats = offlineFallbackBeats
+	}
+	heading := strings.ToUpper(places[0])
+	if !strings.HasPrefix(heading, "INT") && !strings.HasPrefix(heading, "EXT") {
+		heading = "INT. " + heading + " - NIGHT"
+	}
+	parts := []string{heading, "Offline draft, written without a model."}
+	budget := maxTokens * 4
+	used := len(parts[0]) + len(parts[1])
+	add := func(s string) bool {
+		if used+len(s)+2 > budget {
+			return false
+		}
+		parts = append(parts, s)
+		used += len(s) + 2
+		return true
+	}
+	elements := 4 + rng.IntN(6)
+	for i := 0; i < elements; i++ {
+		name := names[i%len(names)]
+		r := strings.NewReplacer("{name}", name, "{other}", names[(i+1)%len(names)], "{place}", places[rng.IntN(len(places))],
+			"{beat}", beats[i%len(beats)])
+		var el string
+		if i%2 == 0 {
+			el = r.Replace(offlineSentences[rng.IntN(len(offlineSentences))])
+			el = strings.ToUpper(el[:1]) + el[1:]
+		} else {
+			el = strings.ToUpper(name) + "\n" + r.Replace(offlineLines[rng.IntN(len(offlineLines))])
+		}
+		if !add(el) {
+			return strings.Join(parts, "\n\n"), "max_tokens"
+		}
+	}
+	return strings.Join(parts, "\n\n"), "end_turn"
 }

@@ -152,3 +152,16 @@ func TestOfflineFacts(t *testing.T) {
 		})
 	}
 }
+
+func TestOfflineWritesFountainForScripts(t *testing.T) {
+	res, _ := streamOffline(t, Request{
+		System:   []Block{{Text: "Write in Fountain screenplay format: scene headings in capitals."}},
+		Messages: []Message{{Role: "user", Text: "Setting: INT. HARBOUR OFFICE - NIGHT\nCharacters: Mara, Jon\nBeats: the deal goes wrong"}},
+	})
+	if !strings.HasPrefix(res.Text, "INT. HARBOUR OFFICE - NIGHT\n\n") {
+		t.Errorf("script does not open with its scene heading:\n%s", res.Text)
+	}
+	if !strings.Contains(res.Text, "\n\nJON\n") && !strings.Contains(res.Text, "\n\nMARA\n") {
+		t.Errorf("script has no character cue:\n%s", res.Text)
+	}
+}

@@ -186,3 +186,43 @@ func TestPipelineResumesAfterRestart(t *testing.T) {
 		}
 	}
 }
+
+// A screenplay follows the script order (logline, characters, beats, locations,
+// scenes) and its scenes are written in script format.
+func TestPipelineDraftsAScreenplay(t *testing.T) {
+	a := boot(t, embedded)
+	owner := a.register(t, "pipe_script")
+	var st story
+	a.do(t, req{Method: "POST", Path: "/api/stories", Token: owner.AccessToken,
+		Body: map[string]any{"title": "Night Ferry", "content_type": "screenplay"}}).expect(t, http.StatusCreated, "").into(t, &st)
+	var run pipelineRun
+	a.do(t, req{Method: "POST", Path: "/api/stories/" + st.ID + "/pipelines", Token: owner.AccessToken,
+		Body: map[string]any{"chapters": 1, "scenes_per_chapter": 2, "words_per_scene": 200}}).
+		expect(t, http.StatusAccepted, "").into(t, &run)
+	run = a.waitRun(t, owner.AccessToken, run.ID, func(r pipelineRun) bool { return r.Status == "completed" })
+	var steps []struct {
+		Key string `json:"key"`
+	}
+	a.do(t, req{Method: "GET", Path: "/api/pipelines/" + run.ID + "/steps", Token: owner.AccessToken}).
+		expect(t, http.StatusOK, "").into(t, &steps)
+	var keys []string
+	for _, s := range steps {
+		keys = append(keys, s.Key)
+	}
+	if got := strings.Join(keys[:5], ","); got != "premise,cast,outline,locations,cards:1" {
+		t.Errorf("script steps begin %s", got)
+	}
+	var chapters []chapter
+	a.do(t, req{Method: "GET", Path: "/api/stories/" + st.ID + "/chapters", Token: owner.AccessToken}).
+		expect(t, http.StatusOK, "").into(t, &chapters)
+	scenes := a.sceneList(t, owner.AccessToken, chapters[0].ID)
+	if len(scenes) != 2 {
+		t.Fatalf("%d scenes", len(scenes))
+	}
+	sc := a.getScene(t, owner.AccessToken, scenes[0].ID, "")
+	for _, block := range []string{`"type":"scene_heading"`, `"type":"character"`, `"type":"dialogue"`} {
+		if !strings.Contains(string(sc.Content), block) {
+			t.Errorf("drafted scene has no %s block: %s", block, sc.Content)
+		}
+	}
+}

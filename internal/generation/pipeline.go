@@ -43,6 +43,9 @@ type PipelineOptions struct {
 	WordsPerScene    int  `json:"words_per_scene"`
 	Budget           int  `json:"budget"`
 	ContinuityCheck  bool `json:"continuity_check"`
+	// Script is set for screenplays and stage plays, which follow the script
+	// order: logline, characters, beats, locations, then scenes in script format.
+	Script bool `json:"script"`
 }
 
 // PipelineInput is a request to start a run; absent fields take defaults.
@@ -176,12 +179,19 @@ func totalSteps(o PipelineOptions) int {
 	if o.ContinuityCheck {
 		perChapter++
 	}
-	return 3 + o.Chapters*perChapter
+	fixed := 3
+	if o.Script {
+		fixed++
+	}
+	return fixed + o.Chapters*perChapter
 }
 
 // stepKeys lists a run's steps in order.
 func stepKeys(o PipelineOptions) []string {
 	keys := []string{"premise", "cast", "outline"}
+	if o.Script {
+		keys = append(keys, "locations")
+	}
 	for c := 1; c <= o.Chapters; c++ {
 		keys = append(keys, fmt.Sprintf("cards:%d", c))
 		for sc := 1; sc <= o.ScenesPerChapter; sc++ {
@@ -204,7 +214,7 @@ func (s *Service) StartPipeline(ctx context.Context, p auth.Principal, storyID s
 	if err != nil {
 		return nil, err
 	}
-	_, role, err := s.content.Story(ctx, &p, storyID)
+	st, role, err := s.content.Story(ctx, &p, storyID)
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +224,7 @@ func (s *Service) StartPipeline(ctx context.Context, p auth.Principal, storyID s
 	if role < content.RoleEditor {
 		return nil, errs.E(errs.Forbidden, "your role on this story (%s) does not allow you to generate text", role)
 	}
+	opts.Script = isScript(st.ContentType)
 	var active string
 	err = s.db.QueryRowContext(ctx, `SELECT id FROM pipeline_runs WHERE book_id = $1 AND status IN ('queued', 'running', 'paused')`,
 		storyID).Scan(&active)
@@ -502,6 +513,8 @@ func (s *Service) doStep(ctx context.Context, r *Run, key string) (string, *Gene
 		return s.stepCast(ctx, p, r)
 	case "outline":
 		return s.stepOutline(ctx, p, r, ms)
+	case "locations":
+		return s.stepLocations(ctx, p, r)
 	case "cards":
 		return s.stepCards(ctx, p, r, ms, num(1))
 	case "draft", "summary", "facts":
@@ -560,8 +573,11 @@ func (s *Service) stepPremise(ctx context.Context, p auth.Principal, r *Run, ms 
 	if strings.TrimSpace(ms.Story.Description) != "" {
 		return `{"kept":"the story already has a premise"}`, nil, nil
 	}
-	g, err := s.pipelineGen(ctx, p, r, Request{Mode: ModeBrainstorm, Words: 150,
-		Instruction: "Instead of a list, write this story's premise: one paragraph of at most 120 words naming the protagonist, what they want, what stands in the way and what is at stake. Plain text only."})
+	instruction := "Instead of a list, write this story's premise: one paragraph of at most 120 words naming the protagonist, what they want, what stands in the way and what is at stake. Plain text only."
+	if r.Options.Script {
+		instruction = "Instead of a list, write this script's logline (one sentence: protagonist, goal, obstacle, stakes), then a premise paragraph of at most 100 words. Plain text only."
+	}
+	g, err := s.pipelineGen(ctx, p, r, Request{Mode: ModeBrainstorm, Words: 150, Instruction: instruction})
 	if err != nil {
 		return "", g, err
 	}
@@ -655,9 +671,13 @@ func (s *Service) stepOutline(ctx context.Context, p auth.Principal, r *Run, ms 
 	if len(ms.Chapters) >= r.Options.Chapters {
 		return `{"kept":"the story already has its chapters"}`, nil, nil
 	}
+	unit := "chapters"
+	if r.Options.Script {
+		unit = "sequences (the script's beats, in story order)"
+	}
 	g, err := s.pipelineGen(ctx, p, r, Request{Mode: ModeBrainstorm, Words: 60 * r.Options.Chapters,
-		Instruction: fmt.Sprintf("Instead of a list, outline the whole story in exactly %d chapters, as JSON only: "+
-			`{"chapters":[{"title":"…","synopsis":"two or three sentences: what happens and what changes"}]}`, r.Options.Chapters)})
+		Instruction: fmt.Sprintf("Instead of a list, outline the whole story in exactly %d %s, as JSON only: "+
+			`{"chapters":[{"title":"…","synopsis":"two or three sentences: what happens and what changes"}]}`, r.Options.Chapters, unit)})
 	if err != nil {
 		return "", g, err
 	}
@@ -686,6 +706,55 @@ func (s *Service) stepOutline(ctx context.Context, p auth.Principal, r *Run, ms 
 	return quote(g), g, nil
 }
 
+func isScript(contentType string) bool { return contentType == "screenplay" || contentType == "play" }
+
+// stepLocations adds the script's locations to the bible as world entries, so
+// scene headings and prompts name places consistently.
+func (s *Service) stepLocations(ctx context.Context, p auth.Principal, r *Run) (string, *Generation, error) {
+	have, err := s.content.Entries(ctx, p, r.StoryID, "location")
+	if err != nil {
+		return "", nil, err
+	}
+	if len(have) >= 3 {
+		return `{"kept":"the story already has its locations"}`, nil, nil
+	}
+	g, err := s.pipelineGen(ctx, p, r, Request{Mode: ModeBrainstorm, Words: 400,
+		Instruction: "Instead of ideas, list the locations this script's scenes take place in, as JSON only: " +
+			`{"locations":[{"name":"LIGHTHOUSE","description":"what it looks and sounds like, one or two sentences"}]}` +
+			" with 4 to 10 locations."})
+	if err != nil {
+		return "", g, err
+	}
+	var found struct {
+		Locations []struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+		} `json:"locations"`
+	}
+	created := []string{}
+	if parseJSON(g.Text, &found) {
+		seen := map[string]bool{}
+		for _, e := range have {
+			seen[strings.ToLower(e.Name)] = true
+		}
+		kind := "location"
+		for _, l := range found.Locations {
+			name := clip(strings.TrimSpace(l.Name), 200)
+			if name == "" || seen[strings.ToLower(name)] || len(created) >= 12 {
+				continue
+			}
+			desc := clip(l.Description, 5000)
+			if _, err := s.content.CreateEntry(ctx, p, r.StoryID, content.EntryInput{Kind: &kind, Name: &name, Description: &desc}); err != nil {
+				continue
+			}
+			seen[strings.ToLower(name)] = true
+			created = append(created, name)
+		}
+	}
+	out, _ := json.Marshal(map[string]any{"created": created, "text": g.Text}) //nolint:errchkjson // plain values
+	return string(out), g, nil
+}
+
 func splitSentences(text string) []string {
 	var out []string
 	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == '.' || r == '!' || r == '?' || r == '\n' }) {
@@ -709,8 +778,11 @@ func (s *Service) stepCards(ctx context.Context, p auth.Principal, r *Run, ms *c
 	if len(ch.Scenes) > 0 {
 		return `{"kept":"the chapter already has scenes"}`, nil, nil
 	}
-	g, err := s.pipelineGen(ctx, p, r, Request{Mode: ModeOutline, ChapterID: ch.ID,
-		Instruction: fmt.Sprintf("Give exactly %d scenes.", r.Options.ScenesPerChapter)})
+	instruction := fmt.Sprintf("Give exactly %d scenes.", r.Options.ScenesPerChapter)
+	if r.Options.Script {
+		instruction += " Each setting is a scene heading such as INT. LIGHTHOUSE - NIGHT, at one of the story's locations."
+	}
+	g, err := s.pipelineGen(ctx, p, r, Request{Mode: ModeOutline, ChapterID: ch.ID, Instruction: instruction})
 	if err != nil {
 		return "", g, err
 	}
@@ -781,7 +853,7 @@ func (s *Service) stepDraft(ctx context.Context, p auth.Principal, r *Run, sc *c
 		return "", g, err
 	}
 	var doc document.Doc
-	if st.ContentType == "screenplay" || st.ContentType == "play" {
+	if isScript(st.ContentType) {
 		doc, _, err = document.FromFountain(g.Text)
 	} else {
 		doc, err = document.FromMarkdown(g.Text)
