@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/authorworks/authorworks/internal/ai/aitest"
 	"github.com/authorworks/authorworks/internal/app"
@@ -125,5 +126,51 @@ func TestPipelineCacheHitRatio(t *testing.T) {
 		s.Requests, prompt, s.InputTokens, s.CacheWriteTokens, s.CacheReadTokens, ratio)
 	if ratio < 0.5 {
 		t.Errorf("cache hit ratio %.2f, want at least 0.5", ratio)
+	}
+}
+
+// A generation left running by a process that stopped is ended by housekeeping,
+// and the allowance it held is released.
+func TestInterruptedGenerationReleasesItsHold(t *testing.T) {
+	for _, b := range backends {
+		t.Run(string(b), func(t *testing.T) {
+			a := boot(t, b)
+			owner := a.register(t, "hold_owner")
+			ctx := t.Context()
+			now := a.Clock.Now()
+			period := now.UTC().Format("2006-01")
+			if _, err := a.DB.ExecContext(ctx, `INSERT INTO ai_usage (user_id, period, tokens, reserved) VALUES ($1, $2, 100, 700)`,
+				owner.User.ID, period); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.DB.ExecContext(ctx, `INSERT INTO generation_history (id, user_id, prompt, model_used, status,
+				reserved_tokens, created_at) VALUES ('7b0d5a7e-4c61-4a53-9d55-0c6a4a3f0b11', $1, 'p', 'm', 'running', 700, $2)`,
+				owner.User.ID, now); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := a.Generation.RecoverInterrupted(ctx, 2*time.Hour); err != nil || n != 0 {
+				t.Fatalf("a fresh running generation was recovered: %d, %v", n, err)
+			}
+			a.Clock.Advance(3 * time.Hour)
+			if n, err := a.Generation.RecoverInterrupted(ctx, 2*time.Hour); err != nil || n != 1 {
+				t.Fatalf("RecoverInterrupted = %d, %v; want 1", n, err)
+			}
+			a.do(t, req{Method: "POST", Path: "/api/auth/refresh", Body: map[string]string{"refresh_token": owner.RefreshToken}}).
+				expect(t, http.StatusOK, "").into(t, &owner)
+			var usage struct {
+				Tokens   int `json:"tokens"`
+				Reserved int `json:"reserved"`
+			}
+			a.do(t, req{Method: "GET", Path: "/api/ai/usage", Token: owner.AccessToken}).expect(t, http.StatusOK, "").into(t, &usage)
+			if usage.Reserved != 0 || usage.Tokens != 100 {
+				t.Errorf("usage after recovery = %+v, want 100 tokens and nothing held", usage)
+			}
+			var g generationRecord
+			a.do(t, req{Method: "GET", Path: "/api/generations/7b0d5a7e-4c61-4a53-9d55-0c6a4a3f0b11", Token: owner.AccessToken}).
+				expect(t, http.StatusOK, "").into(t, &g)
+			if g.Status != "failed" || !strings.Contains(g.Error, "interrupted") {
+				t.Errorf("recovered generation = %+v", g)
+			}
+		})
 	}
 }

@@ -377,6 +377,7 @@ func (a *App) Serve(ctx context.Context) error {
 }
 
 // housekeeping deletes expired sessions and stories whose time in the trash is up,
+// ends generations a stopped process left running (releasing the allowance they held),
 // at start and then every hour.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
@@ -395,6 +396,13 @@ func (a *App) housekeeping(ctx context.Context) {
 			a.log.Warn("purge trash", "err", err)
 		case stories > 0:
 			a.log.Info("purged stories from the trash", "stories", stories)
+		}
+		gens, err := a.Generation.RecoverInterrupted(ctx, 2*time.Hour)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Warn("recover interrupted generations", "err", err)
+		case gens > 0:
+			a.log.Info("ended generations interrupted by a stop", "generations", gens)
 		}
 		select {
 		case <-ctx.Done():

@@ -108,3 +108,58 @@ func (r *reservation) settle(ctx context.Context, tokens, cost int64) error {
 	}
 	return nil
 }
+
+// RecoverInterrupted ends the generations a stopped process left running for
+// longer than after: they are marked failed and the allowance they held is
+// released. Housekeeping calls it.
+func (s *Service) RecoverInterrupted(ctx context.Context, after time.Duration) (int, error) {
+	cutoff := s.now().UTC().Add(-after)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, user_id, reserved_tokens, created_at FROM generation_history
+		WHERE status = 'running' AND created_at < $1`, cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("generation: interrupted generations: %w", err)
+	}
+	type stale struct {
+		id, userID string
+		reserved   int64
+		created    time.Time
+	}
+	var list []stale
+	for rows.Next() {
+		var g stale
+		if err := rows.Scan(&g.id, &g.userID, &g.reserved, &g.created); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("generation: interrupted generations: %w", err)
+		}
+		list = append(list, g)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("generation: interrupted generations: %w", err)
+	}
+	n := 0
+	for _, g := range list {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return n, err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE generation_history SET status = 'failed', reserved_tokens = 0,
+			error = 'interrupted: the server stopped during the generation' WHERE id = $1 AND status = 'running'`, g.id)
+		if err == nil {
+			if k, _ := res.RowsAffected(); k == 1 && g.reserved > 0 {
+				per, _ := period(g.created)
+				_, err = tx.ExecContext(ctx, `UPDATE ai_usage SET reserved = CASE WHEN reserved >= $3 THEN reserved - $3 ELSE 0 END
+					WHERE user_id = $1 AND period = $2`, g.userID, per, g.reserved)
+			}
+		}
+		if err == nil {
+			err = tx.Commit()
+		}
+		if err != nil {
+			_ = tx.Rollback()
+			return n, fmt.Errorf("generation: recover %s: %w", g.id, err)
+		}
+		n++
+	}
+	return n, nil
+}

@@ -293,7 +293,11 @@ func (s *Service) run(ctx context.Context, userID string, pr *prepared, mode, pi
 		Provider: s.provider.Name(), Offline: s.offline(), Model: s.modelName(), Prompt: promptText(pr.prompt.Request),
 		Manifest: manifest, CreatedAt: s.now().UTC().Truncate(time.Microsecond)}
 	bg := context.WithoutCancel(ctx)
-	if err := s.store.insertRunning(ctx, g); err != nil {
+	var held int64
+	if hold != nil {
+		held = hold.n
+	}
+	if err := s.store.insertRunning(ctx, g, held); err != nil {
 		s.release(bg, hold)
 		return nil, err
 	}

@@ -104,12 +104,12 @@ func nullable(s string) any {
 
 type store struct{ db *sqldb.DB }
 
-func (st store) insertRunning(ctx context.Context, g *Generation) error {
+func (st store) insertRunning(ctx context.Context, g *Generation, reserved int64) error {
 	_, err := st.db.ExecContext(ctx, `INSERT INTO generation_history (id, user_id, book_id, chapter_id, scene_id,
-		pipeline_id, mode, status, provider, model_used, prompt, manifest, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		pipeline_id, mode, status, provider, model_used, prompt, manifest, reserved_tokens, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		g.ID, g.UserID, deref(g.StoryID), deref(g.ChapterID), deref(g.SceneID), deref(g.PipelineID), g.Mode,
-		StatusRunning, g.Provider, g.Model, g.Prompt, string(g.Manifest), g.CreatedAt)
+		StatusRunning, g.Provider, g.Model, g.Prompt, string(g.Manifest), reserved, g.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("generation: record %s: %w", g.ID, err)
 	}
@@ -127,7 +127,7 @@ func (st store) finish(ctx context.Context, g *Generation) error {
 	_, err := st.db.ExecContext(ctx, `UPDATE generation_history SET status = $2, provider = $3, model_used = $4,
 		generated_content = $5, stop_reason = $6, input_tokens = $7, output_tokens = $8, cache_read_tokens = $9,
 		cache_write_tokens = $10, tokens_used = $11, cost_micros = $12, generation_time_ms = $13, request_id = $14,
-		error = $15 WHERE id = $1`,
+		error = $15, reserved_tokens = 0 WHERE id = $1`,
 		g.ID, g.Status, g.Provider, g.Model, g.Text, g.StopReason, g.InputTokens, g.OutputTokens, g.CacheReadTokens,
 		g.CacheWriteTokens, g.TokensUsed, g.CostMicros, g.LatencyMS, g.RequestID, g.Error)
 	if err != nil {

@@ -40,9 +40,12 @@ ALTER TABLE generation_history ADD COLUMN stop_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE generation_history ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE generation_history ADD COLUMN error TEXT NOT NULL DEFAULT '';
 ALTER TABLE generation_history ADD COLUMN pipeline_id UUID REFERENCES pipeline_runs (id) ON DELETE SET NULL;
+-- Tokens of the user's allowance held while the call runs; released when it ends.
+ALTER TABLE generation_history ADD COLUMN reserved_tokens BIGINT NOT NULL DEFAULT 0 CHECK (reserved_tokens >= 0);
 ALTER TABLE generation_history ADD COLUMN accepted_at TIMESTAMPTZ;
 CREATE INDEX idx_generation_history_pipeline_id ON generation_history (pipeline_id);
 CREATE INDEX idx_generation_history_user_created ON generation_history (user_id, created_at);
+CREATE INDEX idx_generation_history_status ON generation_history (status, created_at);
 
 CREATE TABLE pipeline_steps (
     run_id        UUID NOT NULL REFERENCES pipeline_runs (id) ON DELETE CASCADE,
