@@ -159,7 +159,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	a.Generation = generation.NewService(generation.Config{
 		DB: db, Content: a.Content, Provider: provider, Model: providerModel(cfg.AI),
 		Prices: prices(cfg.AI.Prices), Allowances: cfg.AI.MonthlyTokens, Tiers: userTiers{a.Users},
-		Budget: cfg.AI.ContextBudget, MaxTokens: cfg.AI.MaxTokens, Now: opts.Now, Log: log,
+		Budget: cfg.AI.ContextBudget, MaxTokens: cfg.AI.MaxTokens, Now: opts.Now, Log: log, Registry: a.registry,
 	})
 	a.Jobs, err = jobs.New(ctx, jobs.Config{DB: db, Workers: cfg.AI.Workers, Log: log})
 	if err != nil {

@@ -270,6 +270,11 @@ func TestGenerateJSONPreviewAndAccess(t *testing.T) {
 		t.Errorf("the book block is not a cache breakpoint: %+v", pv.System)
 	}
 
+	m := a.do(t, req{Method: "GET", Path: "/metrics"})
+	if !strings.Contains(string(m.Raw), `authorworks_generations_total{mode="continue",provider="offline",status="completed"} 1`) {
+		t.Errorf("/metrics does not count the generation")
+	}
+
 	// A viewer may look but not generate; a stranger may not know the story.
 	a.do(t, req{Method: "POST", Path: path, Token: viewer.AccessToken, Body: map[string]any{"mode": "continue"}}).
 		expect(t, http.StatusForbidden, "FORBIDDEN")

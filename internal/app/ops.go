@@ -50,6 +50,7 @@ func (a *App) health(w http.ResponseWriter, r *http.Request) {
 	if a.redis != nil {
 		h.Checks["redis"] = timed(r.Context(), func(ctx context.Context) error { return a.redis.Ping(ctx).Err() })
 	}
+	h.Checks["jobs"] = timed(r.Context(), a.Jobs.Healthy)
 	var down []string
 	for name, c := range h.Checks {
 		if c.Status != "up" {

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/authorworks/authorworks/internal/ai"
 	"github.com/authorworks/authorworks/internal/auth"
@@ -40,6 +41,8 @@ type Config struct {
 	MaxTokens int
 	Now       func() time.Time
 	Log       *slog.Logger
+	// Registry, when set, receives the engine's Prometheus series.
+	Registry prometheus.Registerer
 }
 
 // Service runs generations.
@@ -57,13 +60,14 @@ type Service struct {
 	now        func() time.Time
 	log        *slog.Logger
 	jobs       Enqueuer
+	metrics    *metrics
 }
 
 // NewService returns a Service for cfg.
 func NewService(cfg Config) *Service {
 	s := &Service{db: cfg.DB, store: store{cfg.DB}, content: cfg.Content, provider: cfg.Provider, model: cfg.Model,
 		prices: cfg.Prices, allowances: cfg.Allowances, tiers: cfg.Tiers, budget: cfg.Budget, maxTokens: cfg.MaxTokens,
-		now: cfg.Now, log: cfg.Log}
+		now: cfg.Now, log: cfg.Log, metrics: newMetrics(cfg.Registry)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -310,7 +314,11 @@ func (s *Service) run(ctx context.Context, userID string, pr *prepared, mode, pi
 		}
 	}
 	started := time.Now()
+	var firstToken time.Duration
 	res, callErr := s.provider.Stream(ctx, pr.prompt.Request, func(text string) error {
+		if firstToken == 0 {
+			firstToken = time.Since(started)
+		}
 		if onEvent == nil {
 			return nil
 		}
@@ -333,6 +341,7 @@ func (s *Service) run(ctx context.Context, userID string, pr *prepared, mode, pi
 	}
 	g.CostUSD = float64(g.CostMicros) / 1e6
 	outErr := s.outcome(g, res, callErr)
+	s.metrics.observe(g, firstToken)
 	if err := s.store.finish(bg, g); err != nil {
 		s.log.Error("generation: could not record the outcome", "generation_id", g.ID, "err", err)
 	}
