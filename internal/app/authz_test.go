@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/authorworks/authorworks/internal/content"
+	"github.com/authorworks/authorworks/internal/generation"
 )
 
 // The authorization matrix of the Content service: every endpoint, sent by each
@@ -384,8 +385,18 @@ var authzCases = []authzCase{
 	{method: "GET", path: "/api/entries/{entry}", want: forCollaborators(404)},
 	{method: "GET", path: "/api/stories/{story}/facts", want: forCollaborators(404)},
 	{method: "GET", path: "/api/facts/{fact}", want: forCollaborators(404)},
+	{method: "GET", path: "/api/stories/{story}/generate/preview?mode=continue", want: forCollaborators(404)},
+	{method: "GET", path: "/api/stories/{story}/generations", want: forCollaborators(404)},
+	{method: "GET", path: "/api/stories/{story}/provenance", want: forCollaborators(404)},
+	{method: "GET", path: "/api/stories/{story}/pipelines", want: forCollaborators(404)},
 
 	// Writes that leave the fixture usable.
+	{method: "POST", path: "/api/stories/{story}/generate", body: fixedBody(map[string]any{"mode": "continue", "stream": false, "words": 50}),
+		want: forEditors(201, 404)},
+	{method: "POST", path: "/api/stories/{story}/generate/preview", body: fixedBody(map[string]any{"mode": "continue"}),
+		want: forCollaborators(404)},
+	{method: "POST", path: "/api/stories/{story}/pipelines", target: freshStory,
+		body: fixedBody(map[string]any{"chapters": 1, "scenes_per_chapter": 1, "words_per_scene": 200}), want: forEditors(202, 404)},
 	{method: "POST", path: "/api/stories", body: fixedBody(map[string]any{"title": "Another"}), want: onBothKinds([5]int{201, 201, 201, 201, 401})},
 	{method: "PUT", path: "/api/stories/{story}", body: versionedBody("/api/stories/{story}", map[string]any{"description": "Changed."}),
 		want: forEditors(200, 403)},
@@ -524,11 +535,29 @@ func TestContentAuthz(t *testing.T) {
 	}
 }
 
+// authzElsewhere are the routes of the content role whose authorization other
+// tests check, because they name no story: the caller's own records, and
+// records found by their own id.
+var authzElsewhere = map[string]string{
+	"GET /api/generations":              "TestGenerateStreamsAndRecords (the caller's own)",
+	"GET /api/ai/usage":                 "TestGenerationChargesUsageAndQuota (the caller's own)",
+	"GET /api/generations/{id}":         "TestGenerateJSONPreviewAndAccess",
+	"POST /api/generations/{id}/accept": "TestGenerateJSONPreviewAndAccess",
+	"GET /api/pipelines/{id}":           "TestPipelinePauseResumeCancel",
+	"GET /api/pipelines/{id}/steps":     "TestPipelineEventsAndSteps",
+	"GET /api/pipelines/{id}/events":    "TestPipelineEventsAndSteps",
+	"POST /api/pipelines/{id}/pause":    "TestPipelinePauseResumeCancel",
+	"POST /api/pipelines/{id}/resume":   "TestPipelineEventsAndSteps",
+	"POST /api/pipelines/{id}/cancel":   "TestPipelineEventsAndSteps",
+}
+
 // TestContentAuthzCoversEveryRoute checks that the matrix has a case for every
-// route of the Content service, so a new endpoint cannot skip it.
+// route of the content role (the Content service and generation), so a new
+// endpoint cannot skip it.
 func TestContentAuthzCoversEveryRoute(t *testing.T) {
 	mux := &patternMux{ServeMux: http.NewServeMux()}
 	content.NewHandler(nil, 0).Routes(mux)
+	generation.NewHandler(nil, 0).Routes(mux)
 	s := authzStory{}.ghostly()
 	covered := map[string]bool{}
 	for _, c := range authzCases {
@@ -538,12 +567,12 @@ func TestContentAuthzCoversEveryRoute(t *testing.T) {
 		}
 		_, pattern := mux.Handler(r)
 		if pattern == "" {
-			t.Errorf("%s is not a route of the Content service", c)
+			t.Errorf("%s is not a route of the content role", c)
 		}
 		covered[pattern] = true
 	}
 	for _, p := range mux.patterns {
-		if !covered[p] {
+		if !covered[p] && authzElsewhere[p] == "" {
 			t.Errorf("no authorization case for %s", p)
 		}
 	}

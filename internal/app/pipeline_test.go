@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -224,5 +225,56 @@ func TestPipelineDraftsAScreenplay(t *testing.T) {
 		if !strings.Contains(string(sc.Content), block) {
 			t.Errorf("drafted scene has no %s block: %s", block, sc.Content)
 		}
+	}
+}
+
+// The progress stream and the step list are for collaborators; controls for
+// editors.
+func TestPipelineEventsAndSteps(t *testing.T) {
+	a := boot(t, embedded)
+	owner := a.register(t, "pipe_events")
+	viewer := a.register(t, "pipe_events_viewer")
+	stranger := a.register(t, "pipe_events_stranger")
+	st := a.createStory(t, owner.AccessToken, "Tide Tables")
+	a.addCollaborator(t, owner.AccessToken, st.ID, "pipe_events_viewer", "viewer")
+	var run pipelineRun
+	a.do(t, req{Method: "POST", Path: "/api/stories/" + st.ID + "/pipelines", Token: owner.AccessToken,
+		Body: map[string]any{"chapters": 1, "scenes_per_chapter": 1, "words_per_scene": 200}}).
+		expect(t, http.StatusAccepted, "").into(t, &run)
+
+	hr, err := http.NewRequest("GET", a.URL+"/api/pipelines/"+run.ID+"/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr.Header.Set("Authorization", "Bearer "+viewer.AccessToken)
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(raw)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "event: progress\n") ||
+		!strings.Contains(body, "event: end\n") || !strings.Contains(body, `"status":"completed"`) {
+		t.Fatalf("events stream %d:\n%s", resp.StatusCode, body)
+	}
+
+	for _, who := range []session{stranger} {
+		for _, path := range []string{"/events", "/steps"} {
+			a.do(t, req{Method: "GET", Path: "/api/pipelines/" + run.ID + path, Token: who.AccessToken}).
+				expect(t, http.StatusNotFound, "NOT_FOUND")
+		}
+	}
+	a.do(t, req{Method: "GET", Path: "/api/pipelines/" + run.ID + "/steps", Token: viewer.AccessToken}).expect(t, http.StatusOK, "")
+	for _, action := range []string{"pause", "resume", "cancel"} {
+		a.do(t, req{Method: "POST", Path: "/api/pipelines/" + run.ID + "/" + action, Token: viewer.AccessToken}).
+			expect(t, http.StatusForbidden, "FORBIDDEN")
+		a.do(t, req{Method: "POST", Path: "/api/pipelines/" + run.ID + "/" + action, Token: stranger.AccessToken}).
+			expect(t, http.StatusNotFound, "NOT_FOUND")
+		a.do(t, req{Method: "POST", Path: "/api/pipelines/" + run.ID + "/" + action}).
+			expect(t, http.StatusUnauthorized, "UNAUTHORIZED")
 	}
 }
