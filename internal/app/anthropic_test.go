@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -172,5 +173,31 @@ func TestInterruptedGenerationReleasesItsHold(t *testing.T) {
 				t.Errorf("recovered generation = %+v", g)
 			}
 		})
+	}
+}
+
+// An OpenAI-compatible server (Ollama, vLLM, llama.cpp) answers generations the
+// same way, streamed and recorded.
+func TestGenerationWithOpenAICompatibleServer(t *testing.T) {
+	fake := aitest.NewOpenAI(aitest.OpenAIOptions{ChunkSplit: true})
+	defer fake.Close()
+	a := boot(t, embedded, withEnv("OPENAI_BASE_URL", fake.BaseURL), withEnv("OPENAI_MODEL", "llama3.3"),
+		withEnv("AI_PRICES", "llama3.3=0/0"))
+	owner := a.register(t, "openai_owner")
+	storyID, _, sc, _ := a.bookWithScene(t, owner.AccessToken)
+	status, events := a.stream(t, owner.AccessToken, "/api/stories/"+storyID+"/generate", map[string]any{"mode": "scene", "scene_id": sc.ID})
+	if status != http.StatusOK || events[len(events)-1].Name != "done" {
+		t.Fatalf("status %d, events %v", status, events)
+	}
+	var done generationRecord
+	if err := json.Unmarshal(events[len(events)-1].Data, &done); err != nil {
+		t.Fatal(err)
+	}
+	if done.Provider != "openai" || done.Model != "llama3.3" || done.Status != "completed" || done.Text == "" || done.OutputTokens == 0 {
+		t.Errorf("generation = %+v", done)
+	}
+	reqs := fake.Requests()
+	if len(reqs) != 1 || !strings.Contains(reqs[0].System[0].Text, "Mara Quell") {
+		t.Errorf("the server did not get the assembled prompt: %+v", reqs)
 	}
 }

@@ -13,6 +13,7 @@ type metrics struct {
 	cost        *prometheus.CounterVec
 	firstToken  *prometheus.HistogramVec
 	duration    *prometheus.HistogramVec
+	estimate    *prometheus.HistogramVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -39,14 +40,23 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "Time from sending a generation to its end.",
 			Buckets: []float64{0.5, 1, 2, 5, 10, 20, 40, 80, 160, 320},
 		}, []string{"provider"}),
+		estimate: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "authorworks_generation_prompt_estimate_ratio",
+			Help: "The assembler's estimate of a prompt's tokens over the provider's count: above 1 the budget is safe, " +
+				"below 1 prompts run over their budget.",
+			Buckets: []float64{0.7, 0.8, 0.9, 0.95, 1, 1.05, 1.1, 1.2, 1.3, 1.5},
+		}, []string{"provider", "model"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.generations, m.tokens, m.cost, m.firstToken, m.duration)
+		reg.MustRegister(m.generations, m.tokens, m.cost, m.firstToken, m.duration, m.estimate)
 	}
 	return m
 }
 
-func (m *metrics) observe(g *Generation, firstToken time.Duration) {
+func (m *metrics) observe(g *Generation, firstToken time.Duration, estimated int) {
+	if actual := g.InputTokens + g.CacheReadTokens + g.CacheWriteTokens; actual > 0 && estimated > 0 && !g.Offline {
+		m.estimate.WithLabelValues(g.Provider, g.Model).Observe(float64(estimated) / float64(actual))
+	}
 	m.generations.WithLabelValues(g.Provider, g.Mode, g.Status).Inc()
 	for kind, n := range map[string]int{"input": g.InputTokens, "output": g.OutputTokens,
 		"cache_read": g.CacheReadTokens, "cache_write": g.CacheWriteTokens} {

@@ -341,7 +341,7 @@ func (s *Service) run(ctx context.Context, userID string, pr *prepared, mode, pi
 	}
 	g.CostUSD = float64(g.CostMicros) / 1e6
 	outErr := s.outcome(g, res, callErr)
-	s.metrics.observe(g, firstToken)
+	s.metrics.observe(g, firstToken, pr.prompt.Manifest.Tokens)
 	if err := s.store.finish(bg, g); err != nil {
 		s.log.Error("generation: could not record the outcome", "generation_id", g.ID, "err", err)
 	}
