@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -25,10 +24,21 @@ const (
 	// scanWords is how much of the text just before the insertion point is
 	// searched for names.
 	scanWords = 600
-	// stableShare is the most of the budget the cached book and chapter blocks
+	// stableShare is the most of the budget the book, chapter and plan blocks
 	// take together, so that the request's own parts (the cast present first)
-	// always have room.
-	stableShare = 0.5
+	// always have room. The current chapter's text (the draft blocks) comes on
+	// top, within what the request's codex leaves (see fillDraft).
+	stableShare = 0.6
+	// joinWords is how much of the text just before the insertion point the
+	// request repeats when a cached block already holds that text whole: enough
+	// to show where the new text joins, no more.
+	joinWords = 150
+	// requestShare is the room for the request's own parts that the previous
+	// chapter verbatim must leave, besides room for the current chapter.
+	requestShare = 0.15
+	// referenceTokens is the shortest selection or text to summarize that is
+	// referred to rather than repeated when a cached block holds it verbatim.
+	referenceTokens = 200
 )
 
 // Section shares of the budget: no section may take more than its share in a
@@ -45,6 +55,22 @@ var sectionShare = map[string]float64{
 	"plan":      0.10,
 	"summaries": 0.20,
 	"passages":  0.15,
+}
+
+// blockShare overrides sectionShare for a section in one block: the previous
+// chapter verbatim in the chapter block, and the current chapter's text so far
+// in the draft blocks, which is bounded by the room the request's codex needs
+// instead (see fillDraft).
+var blockShare = map[string]float64{
+	"chapter/recent": 0.45,
+	"draft/recent":   1,
+}
+
+func shareOf(block, section string) float64 {
+	if s, ok := blockShare[block+"/"+section]; ok {
+		return s
+	}
+	return sectionShare[section]
 }
 
 // reasonRelated starts the reason of a codex entry included for being one
@@ -92,8 +118,9 @@ type Part struct {
 	Name    string `json:"name,omitempty"`
 	Tokens  int    `json:"tokens"`
 	Reason  string `json:"reason"`
-	// Block is where the part sits: "book" and "chapter" are cached prefixes,
-	// "request" is the uncached tail.
+	// Block is where the part sits: "book" and "chapter" are cached prefixes
+	// (the chapter's parts span several cached blocks: its recap, its plan, and
+	// its text so far a scene a block), "request" is the uncached tail.
 	Block string `json:"block,omitempty"`
 }
 
@@ -113,11 +140,20 @@ type Manifest struct {
 		Chapter int `json:"chapter"`
 		Request int `json:"request"`
 	} `json:"block_tokens"`
+	// Blocks names the request's system blocks in order: "book", "chapter"
+	// (world as of the chapter, the story so far, the previous chapter
+	// verbatim), "plan" (the current chapter's plan) and "draft" (the text of
+	// one scene of the current chapter, verbatim). The JSON manifest counts the
+	// last three under "chapter".
+	Blocks []string `json:"-"`
 }
 
 // item is a candidate part with its rendered text.
 type item struct {
 	Part
+	// block is where the part sits: "book", "chapter", "plan", "draft" or
+	// "request". Part.Block is its public name.
+	block    string
 	text     string
 	priority int
 	order    int // position within its block
@@ -224,6 +260,25 @@ func (in *Input) scene() *content.ManuscriptScene {
 // Assemble builds the prompt for in. It never cuts an entry in the middle: a
 // part that does not fit is left out whole and listed in the manifest's
 // Dropped.
+//
+// The prompt is filled block by block, most stable first, each block from its
+// own parts only, so that it holds the same text whenever its inputs are the
+// same and the provider's prompt cache hits:
+//
+//   - book: rules, story, style guide, world facts true throughout, main cast;
+//     the same for every request on the book.
+//   - chapter: world facts in force at the chapter, summaries of the earlier
+//     chapters and, when the budget allows, the previous chapter verbatim; the
+//     same for every request on the chapter.
+//   - plan: the chapter's synopsis and scene list; the same for every request
+//     on the chapter once its scenes exist.
+//   - draft: the current chapter's text before the insertion point, verbatim,
+//     one block per scene, so that each scene's block, once written, is read
+//     by every later request on the chapter.
+//   - request (uncached): the codex, retrieved passages, the last lines before
+//     the insertion point, the scene card, the passage worked on and the
+//     request. A selection or text to summarize that a draft block holds is
+//     referred to, not repeated.
 func Assemble(in Input) (*Prompt, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -238,10 +293,18 @@ func Assemble(in Input) (*Prompt, error) {
 		return nil, errs.Field("scene_id", "chapter %d has no scene %d", in.Chapter, in.Scene)
 	}
 	a := newAssembly(&in)
-	a.collect()
-	if err := a.fill(); err != nil {
+	a.collectStable()
+	if err := a.countRequired(); err != nil {
 		return nil, err
 	}
+	a.fillStable()
+	a.collectCodex()
+	a.unfoldMainCast()
+	a.fillDraft()
+	a.collectRecent()
+	a.collectPassages()
+	a.collectSceneSummaries()
+	a.fillRequest()
 	return a.render(), nil
 }
 
@@ -254,6 +317,9 @@ type assembly struct {
 	order    []string // entity ids in bible order
 	match    *matcher
 	before   []segment // text before the insertion point, oldest first
+	// current and previous index the segments of before that belong to the
+	// target chapter and to the chapter before it.
+	current, previous []int
 	// world holds the facts in force that are about no entity.
 	world    []bibleFact
 	items    []*item
@@ -261,18 +327,43 @@ type assembly struct {
 	chosen   map[*item]bool
 	// mainCast holds the main cast's parts of the book block, by entity id.
 	mainCast map[string]*item
+	// draft holds a part per segment of current; prevSummary is the previous
+	// chapter's summary, which the chapter verbatim makes redundant.
+	draft       []*item
+	prevSummary *item
+	// covered lists the segments (by id) a cached block holds verbatim;
+	// joinOnly is set when the request's recent text only repeats the end of
+	// one of them.
+	covered  map[string]bool
+	joinOnly bool
+	// chapterPassages holds the text of the passages retrieved for the chapter;
+	// selectionReferred is set when the selection is referred to in a draft
+	// block rather than repeated.
+	chapterPassages   map[string]bool
+	selectionReferred bool
+	// The fill's running totals: tokens used, those in the book, chapter and
+	// plan blocks, per block and section, and the sections whose heading is
+	// paid for.
+	used, stable int
+	sectionUsed  map[string]int
+	headed       map[string]bool
+	recentBroken bool
 }
 
 // segment is a chapter's or scene's text.
 type segment struct {
-	where string
-	id    string
-	text  string
+	where   string
+	id      string
+	text    string
+	chapter int
+	scene   int // 0 for a chapter's own text
+	title   string
 }
 
 func newAssembly(in *Input) *assembly {
 	a := &assembly{in: in, story: in.Manuscript.Story, entities: map[string]*entity{}, match: newMatcher(),
-		chosen: map[*item]bool{}, mainCast: map[string]*item{}}
+		chosen: map[*item]bool{}, mainCast: map[string]*item{}, covered: map[string]bool{},
+		sectionUsed: map[string]int{}, headed: map[string]bool{}}
 	a.asOf = in.Chapter
 	// Continuing the story as a whole writes after its last chapter: the bible
 	// as of then, without the facts that have stopped holding.
@@ -281,11 +372,28 @@ func newAssembly(in *Input) *assembly {
 	}
 	a.loadBible()
 	a.before = a.textBefore()
+	if in.Chapter > 0 {
+		prev := 0
+		for _, c := range in.Manuscript.Chapters {
+			if c.Number < in.Chapter {
+				prev = c.Number
+			}
+		}
+		for i, s := range a.before {
+			switch {
+			case s.chapter == in.Chapter:
+				a.current = append(a.current, i)
+			case prev > 0 && s.chapter == prev:
+				a.previous = append(a.previous, i)
+			}
+		}
+	}
 	return a
 }
 
 // textBefore lists the text that precedes the insertion point: what the model may
-// read without learning anything the story has not reached yet.
+// read without learning anything the story has not reached yet. The text a
+// summary is asked of counts as before it.
 func (a *assembly) textBefore() []segment {
 	var out []segment
 	in := a.in
@@ -294,35 +402,38 @@ func (a *assembly) textBefore() []segment {
 			break
 		}
 		current := c.Number == in.Chapter
-		if current && (in.Mode == ModeOutline || (in.Mode == ModeSummarize && in.Scene == 0)) {
+		if current && in.Mode == ModeOutline {
 			break
 		}
 		if strings.TrimSpace(c.Text) != "" {
-			out = append(out, segment{where: fmt.Sprintf("chapter %d", c.Number), id: c.ID, text: c.Text})
+			out = append(out, segment{where: fmt.Sprintf("chapter %d", c.Number), id: c.ID, text: c.Text,
+				chapter: c.Number, title: c.Title})
 		}
 		for _, sc := range c.Scenes {
 			if current && in.Scene > 0 {
 				if sc.Number > in.Scene {
 					break
 				}
-				if sc.Number == in.Scene && in.Mode != ModeContinue && in.Mode != ModeRewrite &&
+				if sc.Number == in.Scene && in.Mode != ModeContinue && in.Mode != ModeRewrite && in.Mode != ModeSummarize &&
 					in.Mode != ModeExpand && in.Mode != ModeShorten && in.Mode != ModeDescribe {
 					break
 				}
 			}
 			if strings.TrimSpace(sc.Text) != "" {
-				out = append(out, segment{where: fmt.Sprintf("chapter %d, scene %d", c.Number, sc.Number), id: sc.ID, text: sc.Text})
+				out = append(out, segment{where: fmt.Sprintf("chapter %d, scene %d", c.Number, sc.Number), id: sc.ID,
+					text: sc.Text, chapter: c.Number, scene: sc.Number, title: sc.Title})
 			}
 		}
 	}
 	return out
 }
 
-// collect makes every candidate part.
-func (a *assembly) collect() {
+// collectStable makes the candidate parts of the cached blocks and the
+// request's required parts.
+func (a *assembly) collectStable() {
 	in := a.in
 	st := a.story
-	// Required: the rules and the request.
+	// Required: the rules.
 	a.require("rules", "", "", "always", "book", a.rules())
 	// The book block, most stable first.
 	a.add("story", "", st.Title, "always", "book", 1, a.storyText())
@@ -345,40 +456,146 @@ func (a *assembly) collect() {
 		it := a.add("world", f.id, "world fact", reason, block, prio, "- "+f.text)
 		it.order = i
 	}
-	// The chapter block: what happened so far, and the current chapter's plan.
-	a.collectSummaries()
+	// The chapter block: what happened so far, the chapter before verbatim.
+	a.collectChapterSummaries()
+	// The plan block: the current chapter's plan.
 	if c := in.chapter(); c != nil {
 		if plan := chapterPlan(c, in.Mode != ModeOutline); plan != "" {
-			a.add("plan", c.ID, fmt.Sprintf("chapter %d plan", c.Number), "the current chapter", "chapter", 7, plan)
+			a.add("plan", c.ID, fmt.Sprintf("chapter %d plan", c.Number), "the current chapter", "plan", 7, plan)
 		}
 	}
-	// The request block.
-	a.collectCodex()
-	a.collectRecent()
-	a.collectPassages()
+	// The draft blocks: the current chapter's text so far. A selection or text
+	// to summarize that is the end of it is referred to, and the blocks that
+	// hold it are required.
+	var target string
+	if in.Mode == ModeSummarize {
+		target = a.targetText()
+	}
+	targetFrom, selFrom := a.suffixMatching(target), a.suffixMatching(in.Selection)
+	for k, i := range a.current {
+		s := a.before[i]
+		heading := fmt.Sprintf("## Chapter %d, verbatim", s.chapter)
+		if s.scene > 0 {
+			heading = fmt.Sprintf("## Chapter %d, scene %d%s, verbatim", s.chapter, s.scene, titleSuffix(s.title))
+		}
+		text := heading + "\n\n" + strings.TrimSpace(s.text)
+		var it *item
+		switch {
+		case selFrom >= 0 && k >= selFrom:
+			it = a.require("recent", s.id, s.where, "the passage to work on, verbatim", "draft", text)
+		case targetFrom >= 0 && k >= targetFrom:
+			it = a.require("recent", s.id, s.where, "the text to summarize, verbatim", "draft", text)
+		default:
+			it = a.add("recent", s.id, s.where, "this chapter so far, verbatim", "draft", 5, text)
+		}
+		it.order = k
+		a.draft = append(a.draft, it)
+	}
+	// The request's required parts.
 	if sc := in.scene(); sc != nil && in.Mode == ModeScene {
 		a.require("card", sc.ID, sceneTitle(sc), "the scene to write", "request", sceneCard(in.Chapter, sc, a.nameOf))
 	}
 	if in.Mode == ModeSummarize {
-		text := a.targetText()
-		a.require("target", "", a.in.targetName(), "the text to summarize", "request", "## Text to summarize\n"+text)
+		if targetFrom >= 0 {
+			a.require("target", "", a.in.targetName(), "the text to summarize (verbatim above)", "request",
+				"## Text to summarize\n"+a.referTo(targetFrom))
+		} else {
+			a.require("target", "", a.in.targetName(), "the text to summarize", "request", "## Text to summarize\n"+target)
+		}
 	}
 	if in.Selection != "" {
-		a.require("selection", "", "selection", "the passage to work on", "request", "## Passage\n"+in.Selection)
+		if a.selectionReferred = selFrom >= 0; a.selectionReferred {
+			a.require("selection", "", "selection", "the passage to work on (verbatim above)", "request", "## Passage\n"+a.referTo(selFrom))
+		} else {
+			a.require("selection", "", "selection", "the passage to work on", "request", "## Passage\n"+in.Selection)
+		}
 	}
 	a.require("instruction", "", in.Mode, "the request", "request", "## Request\n"+instruction(in.Mode, in, in.Words))
 }
 
-func (a *assembly) require(section, id, name, reason, block, text string) {
-	it := &item{Part: Part{Section: section, ID: id, Name: name, Reason: reason, Block: block, Tokens: Tokens(text)}, text: text}
+// suffixMatching returns k when text is the current chapter's segments from
+// the k-th on, joined as a chapter's text is, and long enough to be worth
+// referring to; -1 otherwise.
+func (a *assembly) suffixMatching(text string) int {
+	text = strings.TrimSpace(text)
+	if text == "" || Tokens(text) < referenceTokens {
+		return -1
+	}
+	joined := ""
+	for k := len(a.current) - 1; k >= 0; k-- {
+		s := a.before[a.current[k]].text
+		if joined != "" {
+			s += "\n\n" + joined
+		}
+		joined = s
+		if len(strings.TrimSpace(joined)) > len(text) {
+			return -1
+		}
+		if strings.TrimSpace(joined) == text {
+			return k
+		}
+	}
+	return -1
+}
+
+// referTo says where the prompt holds the current chapter's segments from the
+// k-th on.
+func (a *assembly) referTo(k int) string {
+	segs := a.current[k:]
+	first, last := a.before[segs[0]], a.before[segs[len(segs)-1]]
+	var what string
+	switch {
+	case k == 0 && len(segs) > 1:
+		what = fmt.Sprintf("all of chapter %d as written so far", first.chapter)
+	case len(segs) == 1 && first.scene == 0:
+		what = fmt.Sprintf("the text of chapter %d", first.chapter)
+	case len(segs) == 1:
+		what = fmt.Sprintf("scene %d of chapter %d", first.scene, first.chapter)
+	default:
+		what = fmt.Sprintf("scenes %d to %d of chapter %d", first.scene, last.scene, first.chapter)
+	}
+	return fmt.Sprintf("It is %s, given verbatim above: work on that text, from its first word to its last.", what)
+}
+
+func (a *assembly) chapterTitle(n int) string {
+	for _, c := range a.in.Manuscript.Chapters {
+		if c.Number == n {
+			return c.Title
+		}
+	}
+	return ""
+}
+
+func (a *assembly) chapterID(n int) string {
+	for _, c := range a.in.Manuscript.Chapters {
+		if c.Number == n {
+			return c.ID
+		}
+	}
+	return ""
+}
+
+func (a *assembly) require(section, id, name, reason, block, text string) *item {
+	it := &item{Part: Part{Section: section, ID: id, Name: name, Reason: reason, Block: publicBlock(block), Tokens: Tokens(text)},
+		block: block, text: text}
 	a.required = append(a.required, it)
+	return it
 }
 
 func (a *assembly) add(section, id, name, reason, block string, priority int, text string) *item {
-	it := &item{Part: Part{Section: section, ID: id, Name: name, Reason: reason, Block: block, Tokens: Tokens(text)},
-		text: text, priority: priority, order: len(a.items)}
+	it := &item{Part: Part{Section: section, ID: id, Name: name, Reason: reason, Block: publicBlock(block), Tokens: Tokens(text)},
+		block: block, text: text, priority: priority, order: len(a.items)}
 	a.items = append(a.items, it)
 	return it
+}
+
+// publicBlock is the manifest's name for a block: the plan and the draft are
+// the chapter's.
+func publicBlock(block string) string {
+	if block == "plan" || block == "draft" {
+		return "chapter"
+	}
+	return block
 }
 
 func (a *assembly) rules() string {
@@ -411,10 +628,14 @@ func (a *assembly) storyText() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// collectSummaries adds the recap: a summary of each earlier chapter, and of each
-// earlier scene of the current chapter. Recent ones come first in priority.
-func (a *assembly) collectSummaries() {
+// collectChapterSummaries adds the recap of the earlier chapters: a summary of
+// each. Recent ones come first in priority.
+func (a *assembly) collectChapterSummaries() {
 	in := a.in
+	prev := -1
+	if len(a.previous) > 0 {
+		prev = a.before[a.previous[0]].chapter
+	}
 	for _, c := range in.Manuscript.Chapters {
 		if in.Chapter > 0 && c.Number >= in.Chapter {
 			break
@@ -431,7 +652,16 @@ func (a *assembly) collectSummaries() {
 		it := a.add("summaries", c.ID, fmt.Sprintf("chapter %d", c.Number), reason, "chapter", prio,
 			fmt.Sprintf("Chapter %d%s: %s", c.Number, titleSuffix(c.Title), text))
 		it.order = c.Number
+		if c.Number == prev {
+			a.prevSummary = it
+		}
 	}
+}
+
+// collectSceneSummaries adds the recap of the current chapter's earlier scenes
+// that no draft block holds.
+func (a *assembly) collectSceneSummaries() {
+	in := a.in
 	c := in.chapter()
 	if c == nil || in.Scene == 0 {
 		return
@@ -439,6 +669,9 @@ func (a *assembly) collectSummaries() {
 	for _, sc := range c.Scenes {
 		if sc.Number >= in.Scene {
 			break
+		}
+		if a.covered[sc.ID] {
+			continue
 		}
 		text, reason := a.summaryOf(sc.ID, "", func() string { return sc.Text })
 		if text == "" {
@@ -535,57 +768,131 @@ func (a *assembly) collectCodex() {
 }
 
 // collectRecent adds the last words before the insertion point, verbatim, as
-// paragraphs: the older paragraphs go first when the budget is short.
+// paragraphs: the older paragraphs go first when the budget is short. When a
+// cached block holds the text they come from, only its last lines are
+// repeated, to show where the new text joins.
 func (a *assembly) collectRecent() {
 	in := a.in
 	if in.Mode == ModeCharacters || in.Mode == ModeBrainstorm || in.Mode == ModeSummarize {
 		return
 	}
-	paras := tailParagraphs(a.before, in.RecentWords)
+	paras := a.recentParagraphs()
 	n := len(paras)
 	for i, p := range paras {
 		// The newest paragraph has the highest priority.
 		it := a.add("recent", p.id, p.where, "recent text, verbatim", "request", 5, p.text)
 		it.order = i
-		it.priority = 5
+		if a.joinOnly {
+			it.Reason = "the last lines so far, repeated"
+		}
 		if n-i > 6 {
 			it.priority = 11
 		}
 	}
 }
 
-// collectPassages adds the earlier passages most relevant to the request (BM25
-// over everything before the recent text).
+// recentParagraphs returns the recent text the request may repeat: the last
+// lines of the last segment when a cached block holds it, else the last
+// paragraphs of the segments after the last one a cached block holds.
+func (a *assembly) recentParagraphs() []segment {
+	n := len(a.before)
+	if n == 0 {
+		return nil
+	}
+	if a.covered[a.before[n-1].id] {
+		a.joinOnly = true
+		return tailParagraphs(a.before[n-1:], min(joinWords, a.in.RecentWords))
+	}
+	j := n
+	for j > 0 && !a.covered[a.before[j-1].id] {
+		j--
+	}
+	return tailParagraphs(a.before[j:], a.in.RecentWords)
+}
+
+// collectChapterPassages adds to the plan block the passages of the earlier
+// chapters most relevant to the chapter's plan (BM25 over the text before the
+// chapter that the chapter block does not hold): the same for every request on
+// the chapter, so they are cached with the plan.
+func (a *assembly) collectChapterPassages() {
+	c := a.in.chapter()
+	if c == nil {
+		return
+	}
+	withCards := a.in.Mode != ModeOutline
+	q := c.Title + "\n" + c.Synopsis
+	if withCards {
+		for _, sc := range c.Scenes {
+			q += "\n" + sc.Title + "\n" + sc.Setting + "\n" + sc.Card.Goal + "\n" + strings.Join(sc.Card.Beats, "\n")
+		}
+	}
+	var ps []*passage
+	for _, s := range a.before {
+		if s.chapter >= c.Number || a.covered[s.id] {
+			continue
+		}
+		ps = append(ps, splitPassages(s.where, s.id, s.text, passageWords)...)
+	}
+	a.chapterPassages = map[string]bool{}
+	for i, hit := range searchPassages(ps, q, maxPassages) {
+		text := fmt.Sprintf("From %s:\n%s", hit.p.Where, hit.p.text())
+		it := a.add("passages", hit.p.ID, hit.p.Where, fmt.Sprintf("retrieved for the chapter (bm25 %.2f)", hit.score), "plan", 13, text)
+		it.order = i
+		a.chapterPassages[text] = true
+	}
+}
+
+// collectPassages adds the earlier passages most relevant to what the request
+// itself asks (BM25 over the text before the insertion point that no cached
+// block holds, the recent text left out). A request on a chapter has the
+// chapter's passages already: it gets a few more only when it brings something
+// of its own, a selection the prompt does not hold or an instruction that
+// names a character or world entry.
 func (a *assembly) collectPassages() {
 	in := a.in
-	recent := tailParagraphs(a.before, in.RecentWords)
+	sel := in.Selection
+	if a.selectionReferred {
+		sel = ""
+	}
+	q := strings.TrimSpace(in.Instruction + "\n" + sel)
+	k := maxPassages
+	if in.chapter() != nil {
+		k = maxPassages / 2
+		if strings.TrimSpace(sel) == "" && len(a.match.find(in.Instruction)) == 0 {
+			q = ""
+		}
+	}
+	if q == "" {
+		return
+	}
 	cut := map[string]bool{}
-	for _, p := range recent {
+	for _, p := range a.recentParagraphs() {
 		cut[p.text] = true
 	}
 	var ps []*passage
 	for _, s := range a.before {
+		if a.covered[s.id] {
+			continue
+		}
 		for _, p := range splitPassages(s.where, s.id, s.text, passageWords) {
-			if !containsAll(cut, p.paras) {
+			if !containsAll(cut, p.paras) && !a.chapterPassages[fmt.Sprintf("From %s:\n%s", p.Where, p.text())] {
 				ps = append(ps, p)
 			}
 		}
 	}
-	if len(ps) == 0 {
-		return
-	}
-	q := in.Instruction + "\n" + in.Selection
-	if sc := in.scene(); sc != nil {
-		q += "\n" + sc.Title + "\n" + sc.Setting + "\n" + sc.Card.Goal + "\n" + strings.Join(sc.Card.Beats, "\n")
-	}
-	if c := in.chapter(); c != nil {
-		q += "\n" + c.Title + "\n" + c.Synopsis
-	}
-	for i, hit := range newIndex(ps, q).search(maxPassages) {
+	for i, hit := range searchPassages(ps, q, k) {
 		it := a.add("passages", hit.p.ID, hit.p.Where, fmt.Sprintf("retrieved (bm25 %.2f)", hit.score), "request", 13,
 			fmt.Sprintf("From %s:\n%s", hit.p.Where, hit.p.text()))
 		it.order = i
 	}
+}
+
+// searchPassages returns the k passages of ps that match q best.
+func searchPassages(ps []*passage, q string, k int) []scored {
+	if len(ps) == 0 {
+		return nil
+	}
+	return newIndex(ps, q).search(k)
 }
 
 // containsAll reports whether every paragraph of paras is in set: a passage the
@@ -599,99 +906,248 @@ func containsAll(set map[string]bool, paras []string) bool {
 	return true
 }
 
-// fill chooses the parts within the budget.
+// The fill chooses the parts within the budget.
 //
-// The cached blocks are filled first, each from its own parts only: the book
-// block is then the same for every request on the book, and the chapter block
-// the same for every scene of a chapter, whatever each request adds, which is
-// what lets the provider's prompt cache hit. Together they take at most
-// stableShare of the budget. The request block gets the rest. Within a block,
-// parts go by priority (ties: the most recent recap and text first, then
-// bible or manuscript order), each section within its share of the budget.
+// The required parts are counted first. The cached blocks are then filled in
+// order, each from its own parts only: the book block is then the same for
+// every request on the book, and the chapter and plan blocks the same for
+// every request on a chapter, whatever each request adds, which is what lets
+// the provider's prompt cache hit. Together they take at most stableShare of
+// the budget. The draft blocks come next, newest scene first and without gaps,
+// leaving room for the codex entries the request names; the request block
+// gets the rest. Within a block, parts go by priority (ties: the most recent
+// recap and text first, then bible or manuscript order), each section within
+// its share of the budget.
 //
 // A part costs its tokens plus one for the blank line before it, and the first
 // part of a section also pays for the section's heading: the rendered prompt
 // then never counts more tokens than the budget (Tokens of a join is at most
 // the sum of the pieces' plus one per join).
-func (a *assembly) fill() error {
-	budget := a.in.Budget
-	headed := map[string]bool{}
-	cost := func(it *item) int {
-		c := it.Tokens + 1
-		if k := it.Block + "/" + it.Section; !headed[k] {
-			if h := a.heading(it.Section, it.Block); h != "" {
-				c += Tokens(h) + 1
-			}
+
+// cost is what choosing it adds to the prompt.
+func (a *assembly) cost(it *item) int {
+	c := it.Tokens + 1
+	if k := it.block + "/" + it.Section; !a.headed[k] {
+		if h := a.heading(it.Section, it.block); h != "" {
+			c += Tokens(h) + 1
 		}
-		return c
 	}
-	take := func(it *item) int {
-		c := cost(it)
-		headed[it.Block+"/"+it.Section] = true
-		return c
+	return c
+}
+
+// take chooses it.
+func (a *assembly) take(it *item) {
+	c := a.cost(it)
+	a.headed[it.block+"/"+it.Section] = true
+	a.chosen[it] = true
+	a.used += c
+	if it.block == "book" || it.block == "chapter" || it.block == "plan" {
+		a.stable += c
 	}
-	used, stable := 0, 0
+	a.sectionUsed[it.block+"/"+it.Section] += it.Tokens
+}
+
+// fits reports whether it fits the budget and its section's share, and, in a
+// cached block, the cap on those blocks.
+func (a *assembly) fits(it *item, stableCap int) bool {
+	c := a.cost(it)
+	share := int(shareOf(it.block, it.Section) * float64(a.in.Budget))
+	if a.used+c > a.in.Budget || a.sectionUsed[it.block+"/"+it.Section]+it.Tokens > share {
+		return false
+	}
+	return stableCap < 0 || a.stable+c <= stableCap
+}
+
+// countRequired counts the required parts, which the budget must hold.
+func (a *assembly) countRequired() error {
 	for _, it := range a.required {
-		c := take(it)
-		used += c
-		if it.Block != "request" {
-			stable += c
+		a.take(it)
+		if it.block == "draft" {
+			a.covered[it.ID] = true
 		}
 	}
-	if used > budget {
+	if a.used > a.in.Budget {
 		field := "budget"
 		if strings.TrimSpace(a.in.Selection) != "" {
 			field = "selection"
 		}
-		return errs.Field(field, "the request alone needs about %d tokens, more than the budget of %d", used, budget)
+		return errs.Field(field, "the request alone needs about %d tokens, more than the budget of %d", a.used, a.in.Budget)
 	}
-	stableCap := min(int(stableShare*float64(budget)), budget-(used-stable))
-	cands := slices.Clone(a.items)
+	return nil
+}
+
+// sorted returns the optional parts of block by priority.
+func (a *assembly) sorted(block string) []*item {
+	var cands []*item
+	for _, it := range a.items {
+		if it.block == block {
+			cands = append(cands, it)
+		}
+	}
 	sort.SliceStable(cands, func(i, j int) bool {
 		ci, cj := cands[i], cands[j]
 		if ci.priority != cj.priority {
 			return ci.priority < cj.priority
 		}
-		if ci.Section == cj.Section && (ci.Section == "summaries" || ci.Section == "recent") && ci.Block == cj.Block {
+		if ci.Section == cj.Section && (ci.Section == "summaries" || ci.Section == "recent") {
 			return ci.order > cj.order // the most recent recap or paragraph first
 		}
 		return false
 	})
-	sectionUsed := map[string]int{}
-	recentBroken := false
-	for _, block := range []string{"book", "chapter", "request"} {
-		if block == "request" {
-			a.unfoldMainCast()
-		}
-		for _, it := range cands {
-			if it.Block != block {
-				continue
+	return cands
+}
+
+// fillStable fills the book, chapter and plan blocks.
+func (a *assembly) fillStable() {
+	budget := a.in.Budget
+	stableCap := min(int(stableShare*float64(budget)), budget-(a.used-a.stable))
+	fill := func(block string) {
+		for _, it := range a.sorted(block) {
+			if a.fits(it, stableCap) {
+				a.take(it)
 			}
-			c := cost(it)
-			key := it.Block + "/" + it.Section
-			share := int(sectionShare[it.Section] * float64(budget))
-			fits := used+c <= budget && sectionUsed[key]+it.Tokens <= share && (block == "request" || stable+c <= stableCap)
-			// Recent text stays contiguous: once a paragraph is left out, so are
-			// the older ones.
-			if it.Section == "recent" && recentBroken {
-				fits = false
-			}
-			if !fits {
-				if it.Section == "recent" {
-					recentBroken = true
-				}
-				continue
-			}
-			a.chosen[it] = true
-			c = take(it)
-			used += c
-			if block != "request" {
-				stable += c
-			}
-			sectionUsed[key] += it.Tokens
 		}
 	}
-	return nil
+	fill("book")
+	// The plan is held room for before the chapter block is filled, at its
+	// size with the scene list, so that the chapter block is the same whether
+	// or not the request shows the list (an outline does not).
+	reserve := 0
+	if c := a.in.chapter(); c != nil {
+		full := &item{Part: Part{Section: "plan", Tokens: Tokens(chapterPlan(c, true))}, block: "plan"}
+		if a.fits(full, stableCap) {
+			reserve = a.cost(full)
+		}
+	}
+	a.used += reserve
+	a.stable += reserve
+	fill("chapter")
+	a.fillPrevious(stableCap)
+	a.used -= reserve
+	a.stable -= reserve
+	a.collectChapterPassages()
+	fill("plan")
+}
+
+// fillPrevious puts in the chapter block as much of the previous chapter as
+// fits, verbatim, from its end and in whole scenes, and only while the budget
+// could still hold a current chapter as long as the whole previous one and a
+// request of requestShare of the budget: the previous chapter must leave the
+// current one room to grow. It looks at the chapter block only, so it decides
+// the same for every request on the chapter.
+func (a *assembly) fillPrevious(stableCap int) {
+	if len(a.previous) == 0 {
+		return
+	}
+	var whole *item
+	for k := range a.previous {
+		it := a.previousText(a.previous[k:])
+		if k == 0 {
+			whole = it
+		}
+		room := a.stable+a.cost(it)+a.cost(whole)+int(requestShare*float64(a.in.Budget)) <= a.in.Budget
+		if !room || !a.fits(it, stableCap) {
+			continue
+		}
+		a.items = append(a.items, it)
+		a.take(it)
+		for _, i := range a.previous[k:] {
+			a.covered[a.before[i].id] = true
+		}
+		// The whole chapter verbatim makes its summary redundant.
+		if s := a.prevSummary; k == 0 && s != nil && a.chosen[s] {
+			delete(a.chosen, s)
+			a.used -= s.Tokens + 1
+			a.stable -= s.Tokens + 1
+			a.sectionUsed[s.block+"/"+s.Section] -= s.Tokens
+		}
+		return
+	}
+	a.items = append(a.items, whole) // listed as left out
+}
+
+// previousText is the chapter block's part holding segs, the previous
+// chapter's last segments, verbatim.
+func (a *assembly) previousText(segs []int) *item {
+	first := a.before[segs[0]]
+	c := first.chapter
+	text := fmt.Sprintf("## The previous chapter, verbatim: chapter %d%s", c, titleSuffix(a.chapterTitle(c)))
+	reason := "the previous chapter, verbatim"
+	if segs[0] != a.previous[0] {
+		text = fmt.Sprintf("## The end of the previous chapter, verbatim: chapter %d%s, from scene %d", c,
+			titleSuffix(a.chapterTitle(c)), first.scene)
+		reason = fmt.Sprintf("the end of the previous chapter (from scene %d), verbatim", first.scene)
+	}
+	for _, i := range segs {
+		s := a.before[i]
+		if s.scene > 0 {
+			text += fmt.Sprintf("\n\n### Scene %d%s", s.scene, titleSuffix(s.title))
+		}
+		text += "\n\n" + strings.TrimSpace(s.text)
+	}
+	it := &item{Part: Part{Section: "recent", ID: a.chapterID(c), Name: fmt.Sprintf("chapter %d", c), Reason: reason,
+		Block: "chapter", Tokens: Tokens(text)}, block: "chapter", text: text, priority: 15, order: len(a.items)}
+	return it
+}
+
+// fillDraft fills the draft blocks: the current chapter's text, from the
+// insertion point back, while it fits with room left for the codex entries the
+// request involves directly (all but those one relationship away) and the last
+// lines before the insertion point.
+func (a *assembly) fillDraft() {
+	if len(a.draft) == 0 {
+		return
+	}
+	reserve := 0
+	codexUsed, headed := 0, false
+	share := int(shareOf("request", "codex") * float64(a.in.Budget))
+	for _, it := range a.sorted("request") {
+		if it.Section != "codex" || it.priority > 6 || codexUsed+it.Tokens > share {
+			continue
+		}
+		codexUsed += it.Tokens
+		reserve += it.Tokens + 1
+		if !headed {
+			reserve += Tokens(a.heading("codex", "request")) + 1
+			headed = true
+		}
+	}
+	if a.in.Mode != ModeCharacters && a.in.Mode != ModeBrainstorm && a.in.Mode != ModeSummarize {
+		for _, p := range tailParagraphs(a.before[len(a.before)-1:], min(joinWords, a.in.RecentWords)) {
+			reserve += Tokens(p.text) + 1
+		}
+		reserve += Tokens(a.heading("recent", "request")) + 1
+	}
+	for k := len(a.draft) - 1; k >= 0; k-- {
+		it := a.draft[k]
+		if a.covered[it.ID] {
+			continue // required
+		}
+		if a.used+a.cost(it)+reserve > a.in.Budget || !a.fits(it, -1) {
+			break // the draft stays contiguous up to the insertion point
+		}
+		a.take(it)
+		a.covered[it.ID] = true
+	}
+}
+
+// fillRequest fills the request block.
+func (a *assembly) fillRequest() {
+	for _, it := range a.sorted("request") {
+		fits := a.fits(it, -1)
+		// Recent text stays contiguous: once a paragraph is left out, so are
+		// the older ones.
+		if it.Section == "recent" && a.recentBroken {
+			fits = false
+		}
+		if !fits {
+			if it.Section == "recent" {
+				a.recentBroken = true
+			}
+			continue
+		}
+		a.take(it)
+	}
 }
 
 // unfoldMainCast gives the codex cards of main characters whose book-block part
@@ -730,29 +1186,28 @@ func (a *assembly) heading(section, block string) string {
 	case "codex":
 		return "## Story bible: who and what this part involves"
 	case "passages":
+		if block == "plan" {
+			return "## Earlier passages that bear on this chapter"
+		}
 		return "## Earlier passages that bear on this"
 	case "recent":
+		if block != "request" {
+			return "" // the parts carry their own headings
+		}
+		if a.joinOnly {
+			return "## The text so far ends (repeated from above)"
+		}
 		return "## The text so far (the most recent part, verbatim)"
 	}
 	return ""
 }
 
-// render writes the chosen parts in their blocks, in a fixed order.
+// render writes the chosen parts in their blocks, in a fixed order: the book,
+// chapter and plan blocks, a block per draft part, then the request.
 func (a *assembly) render() *Prompt {
 	in := a.in
 	m := Manifest{Mode: in.Mode, Budget: in.Budget, Chapter: in.Chapter, Scene: in.Scene, Parts: []Part{}, Dropped: []Part{}}
-	write := func(block string) string {
-		var items []*item
-		for _, it := range a.required {
-			if it.Block == block {
-				items = append(items, it)
-			}
-		}
-		for _, it := range a.items {
-			if it.Block == block && a.chosen[it] {
-				items = append(items, it)
-			}
-		}
+	write := func(items []*item, block string) string {
 		sort.SliceStable(items, func(i, j int) bool {
 			ri, rj := sectionRank[items[i].Section], sectionRank[items[j].Section]
 			if ri != rj {
@@ -778,9 +1233,42 @@ func (a *assembly) render() *Prompt {
 		}
 		return b.String()
 	}
-	book := write("book")
-	chapter := write("chapter")
-	request := write("request")
+	blockItems := func(block string) []*item {
+		var items []*item
+		for _, it := range a.required {
+			if it.block == block {
+				items = append(items, it)
+			}
+		}
+		for _, it := range a.items {
+			if it.block == block && a.chosen[it] {
+				items = append(items, it)
+			}
+		}
+		return items
+	}
+	req := ai.Request{MaxTokens: maxTokensFor(in.Words)}
+	system := func(kind, text string) {
+		if text == "" && kind != "book" {
+			return
+		}
+		req.System = append(req.System, ai.Block{Text: text, Cache: true})
+		m.Blocks = append(m.Blocks, kind)
+		if kind == "book" {
+			m.BlockTokens.Book = Tokens(text)
+		} else {
+			m.BlockTokens.Chapter += Tokens(text)
+		}
+	}
+	system("book", write(blockItems("book"), "book"))
+	system("chapter", write(blockItems("chapter"), "chapter"))
+	system("plan", write(blockItems("plan"), "plan"))
+	for _, it := range a.draft {
+		if a.chosen[it] {
+			system("draft", write([]*item{it}, "draft"))
+		}
+	}
+	request := write(blockItems("request"), "request")
 	for _, it := range a.items {
 		if !a.chosen[it] {
 			d := it.Part
@@ -789,13 +1277,8 @@ func (a *assembly) render() *Prompt {
 			m.Dropped = append(m.Dropped, d)
 		}
 	}
-	req := ai.Request{MaxTokens: maxTokensFor(in.Words)}
-	req.System = append(req.System, ai.Block{Text: book, Cache: true})
-	if chapter != "" {
-		req.System = append(req.System, ai.Block{Text: chapter, Cache: true})
-	}
 	req.Messages = []ai.Message{{Role: "user", Text: request}}
-	m.BlockTokens.Book, m.BlockTokens.Chapter, m.BlockTokens.Request = Tokens(book), Tokens(chapter), Tokens(request)
+	m.BlockTokens.Request = Tokens(request)
 	m.Tokens = m.BlockTokens.Book + m.BlockTokens.Chapter + m.BlockTokens.Request
 	h := sha256.New()
 	for _, b := range req.System {

@@ -1,11 +1,14 @@
 package generation
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authorworks/authorworks/internal/content"
 )
 
 // The offline evaluation of ai-engine.md §6: every scene of the synthetic book
@@ -270,4 +273,192 @@ func evalScene(t *testing.T, f *synthBook, i int, sc *synthScene, p *Prompt, tl 
 			}
 		}
 	}
+}
+
+// TestAssemblePipelineCache replays the long-form pipeline's calls on the
+// benchmark book (about 100k words), each on the manuscript as the pipeline
+// has it then: per chapter an outline, then for each scene its draft, its
+// summary and the extraction of its facts, then a check of the chapter. The
+// prompts go through a model of the provider's prompt cache (a breakpoint on
+// each of the last four system blocks, hits looked for up to 20 blocks back,
+// nothing stored under 1,024 tokens), which gives the share of prompt tokens
+// read from the cache (ai-engine.md §6: ≥0.60 hierarchical, ≥0.90 with the
+// recent chapter verbatim; internal/app's BenchmarkPipelineNovelCost measures
+// the same through the fake server).
+func TestAssemblePipelineCache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("replays 330 prompts on a 100k-word book")
+	}
+	f := newSynthBook(benchSpec)
+	const budget = DefaultBudget
+	sums := map[string]string{}
+	for id, s := range f.summaries {
+		if strings.HasPrefix(id, "sc-") { // the pipeline summarizes scenes
+			sums[id] = s
+		}
+	}
+	sim := newCacheSim(1024)
+	blocks := map[string]string{}
+	calls := map[string]*cacheUsage{}
+	var order []string
+	send := func(kind string, in Input) {
+		t.Helper()
+		in.Bible, in.Summaries, in.Budget = f.bible, sums, budget
+		p, err := Assemble(in)
+		if err != nil {
+			t.Fatalf("%s, chapter %d, scene %d: %v", kind, in.Chapter, in.Scene, err)
+		}
+		if p.Manifest.Tokens > budget {
+			t.Fatalf("%s, chapter %d: %d tokens over a budget of %d", kind, in.Chapter, p.Manifest.Tokens, budget)
+		}
+		// The chapter block is the same for every call on the chapter, the plan
+		// block for every call after the outline.
+		for i, b := range p.Request.System {
+			key := fmt.Sprintf("%s %d", p.Manifest.Blocks[i], in.Chapter)
+			if p.Manifest.Blocks[i] == "plan" && kind == "outline" {
+				continue
+			}
+			if prev, ok := blocks[key]; ok && prev != b.Text && p.Manifest.Blocks[i] != "draft" {
+				t.Errorf("%s, chapter %d, scene %d: its %s block differs from the chapter's first call's", kind, in.Chapter, in.Scene, p.Manifest.Blocks[i])
+			}
+			blocks[key] = b.Text
+		}
+		u := sim.send(p)
+		if calls[kind] == nil {
+			calls[kind] = &cacheUsage{}
+			order = append(order, kind)
+		}
+		calls[kind].add(u)
+		calls["all"].add(u)
+	}
+	calls["all"] = &cacheUsage{}
+	for ch := 1; ch <= len(f.ms.Chapters); ch++ {
+		send("outline", Input{Mode: ModeOutline, Manuscript: pipelineSnapshot(f.ms, ch, -1), Chapter: ch, Instruction: "Give exactly 3 scenes."})
+		full := pipelineSnapshot(f.ms, ch, len(f.ms.Chapters[ch-1].Scenes))
+		for sn := 1; sn <= len(full.Chapters[ch-1].Scenes); sn++ {
+			send("scene", Input{Mode: ModeScene, Manuscript: pipelineSnapshot(f.ms, ch, sn-1), Chapter: ch, Scene: sn})
+			ms := pipelineSnapshot(f.ms, ch, sn)
+			send("summarize", Input{Mode: ModeSummarize, Manuscript: ms, Chapter: ch, Scene: sn})
+			send("facts", Input{Mode: ModeBrainstorm, Manuscript: ms, Chapter: ch, Selection: ms.Chapters[ch-1].Scenes[sn-1].Text,
+				Instruction: "Instead of ideas, list the facts this passage establishes that later chapters must respect, as JSON only."})
+		}
+		send("check", Input{Mode: ModeBrainstorm, Manuscript: full, Chapter: ch, Selection: chapterFullText(&full.Chapters[ch-1]),
+			Instruction: "Instead of ideas, check the passage for continuity errors against the story bible and the story so far."})
+	}
+	t.Logf("%-9s %5s %10s %10s %10s %10s %6s", "call", "n", "tokens", "uncached", "write", "read", "hit")
+	for _, kind := range append(order, "all") {
+		u := calls[kind]
+		t.Logf("%-9s %5d %10d %10d %10d %10d %6.3f", kind, u.n, u.total(), u.input, u.write, u.read, u.ratio())
+	}
+	// This book is dense (about two tokens a word) and its bible large: the
+	// codex each request needs, uncached, is most of what is not read.
+	if r := calls["all"].ratio(); r < 0.65 {
+		t.Errorf("cache hit ratio %.3f over the pipeline's calls; want at least 0.65", r)
+	}
+}
+
+// pipelineSnapshot is ms as the pipeline has it while on chapter ch with
+// written of its scenes drafted: the chapters before complete, the later ones
+// planned but without scenes, and chapter ch without scenes (written < 0), or
+// with its cards and the first written scenes' text.
+func pipelineSnapshot(ms *content.Manuscript, ch, written int) *content.Manuscript {
+	out := &content.Manuscript{Story: ms.Story}
+	for _, c := range ms.Chapters {
+		switch {
+		case c.Number > ch || (c.Number == ch && written < 0):
+			c.Scenes = nil
+		case c.Number == ch:
+			scenes := slices.Clone(c.Scenes)
+			for i := range scenes {
+				if scenes[i].Number > written {
+					scenes[i].Text, scenes[i].WordCount = "", 0
+				}
+			}
+			c.Scenes = scenes
+		}
+		out.Chapters = append(out.Chapters, c)
+	}
+	return out
+}
+
+// cacheSim models a provider's prompt cache the way aitest's fake Anthropic
+// server does, with Tokens as its tokenizer.
+type cacheSim struct {
+	minTokens int
+	entries   map[[32]byte]bool
+}
+
+func newCacheSim(minTokens int) *cacheSim {
+	return &cacheSim{minTokens: minTokens, entries: map[[32]byte]bool{}}
+}
+
+type cacheUsage struct{ n, input, write, read int }
+
+func (u *cacheUsage) add(v cacheUsage) {
+	u.n++
+	u.input += v.input
+	u.write += v.write
+	u.read += v.read
+}
+
+func (u *cacheUsage) total() int { return u.input + u.write + u.read }
+
+func (u *cacheUsage) ratio() float64 { return evalRatio(u.read, u.total()) }
+
+// send accounts for one prompt: the longest stored prefix that ends at a
+// breakpoint, or up to 20 blocks before one, is read; every breakpoint after it
+// whose prefix reaches minTokens is written; the rest is uncached input. The
+// provider keeps the last four breakpoints of the system blocks.
+func (c *cacheSim) send(p *Prompt) cacheUsage {
+	type seg struct {
+		key   [32]byte
+		total int
+		mark  bool
+	}
+	var segs []seg
+	var key [32]byte
+	total, marks := 0, 0
+	for _, b := range p.Request.System {
+		key = sha256.Sum256(append(key[:], b.Text...))
+		total += Tokens(b.Text)
+		segs = append(segs, seg{key: key, total: total, mark: b.Cache})
+	}
+	for i := len(segs) - 1; i >= 0; i-- {
+		if segs[i].mark {
+			if marks == 4 {
+				segs[i].mark = false
+			} else {
+				marks++
+			}
+		}
+	}
+	for _, m := range p.Request.Messages {
+		total += Tokens(m.Text)
+	}
+	hit := -1
+	for b := len(segs) - 1; b >= 0 && hit < 0; b-- {
+		if !segs[b].mark {
+			continue
+		}
+		for j := b; j >= 0 && j > b-20; j-- {
+			if c.entries[segs[j].key] {
+				hit = j
+				break
+			}
+		}
+	}
+	var u cacheUsage
+	if hit >= 0 {
+		u.read = segs[hit].total
+	}
+	written := u.read
+	for b := hit + 1; b < len(segs); b++ {
+		if segs[b].mark && segs[b].total >= c.minTokens {
+			c.entries[segs[b].key] = true
+			u.write += segs[b].total - written
+			written = segs[b].total
+		}
+	}
+	u.input = total - written
+	return u
 }

@@ -367,41 +367,180 @@ func TestAssembleErrors(t *testing.T) {
 	}
 }
 
-// TestAssembleCacheBlocks checks the layout that makes prompt caching hit: the
-// book block is the same for every scene of the book, the chapter block the
-// same for every scene of a chapter, in whichever mode.
+// TestAssembleCacheBlocks checks the layout that makes prompt caching hit:
+// every system block is a breakpoint; the book block is the same for every
+// request on the book, the chapter block the same for every request on a
+// chapter (an outline too), the plan block the same for every request that
+// shows the scene list, and each scene's draft block the same in every prompt
+// that holds it.
 func TestAssembleCacheBlocks(t *testing.T) {
 	f := newSynthBook(evalSpec)
 	for _, budget := range []int{8000, 16000, 24000} {
 		var book string
-		chapters := map[int]string{}
+		chapters, plans, drafts := map[int]string{}, map[int]string{}, map[string]string{}
 		for _, sc := range f.scenes {
-			for _, mode := range []string{ModeScene, ModeContinue} {
+			for _, mode := range []string{ModeScene, ModeContinue, ModeOutline} {
 				in := f.input(sc, budget)
 				in.Mode = mode
+				if mode == ModeOutline {
+					if sc.scene != 1 {
+						continue
+					}
+					in.Scene = 0
+				}
 				p, err := Assemble(in)
 				if err != nil {
 					t.Fatal(err)
 				}
-				sys := p.Request.System
-				if len(sys) != 2 || !sys[0].Cache || !sys[1].Cache {
-					t.Fatalf("%s %s: system blocks %d, want 2 cached", sc.id, mode, len(sys))
+				sys, kinds := p.Request.System, p.Manifest.Blocks
+				if len(sys) != len(kinds) || len(sys) == 0 || kinds[0] != "book" {
+					t.Fatalf("%s %s: system blocks %d named %q", sc.id, mode, len(sys), kinds)
 				}
-				if book == "" {
-					book = sys[0].Text
+				if len(sys) > 3 && mode == ModeOutline {
+					t.Errorf("%s outline: %d system blocks, want no draft", sc.id, len(sys))
 				}
-				if sys[0].Text != book {
-					t.Fatalf("budget %d, %s %s: the book block differs from the first scene's", budget, sc.id, mode)
+				for i, b := range sys {
+					if !b.Cache || b.Text == "" {
+						t.Fatalf("%s %s: system block %d (%s) is empty or not a breakpoint", sc.id, mode, i, kinds[i])
+					}
+					switch kinds[i] {
+					case "book":
+						if book == "" {
+							book = b.Text
+						}
+						if b.Text != book {
+							t.Fatalf("budget %d, %s %s: the book block differs from the first scene's", budget, sc.id, mode)
+						}
+					case "chapter":
+						if c, ok := chapters[sc.chapter]; ok && c != b.Text {
+							t.Fatalf("budget %d, %s %s: the chapter block differs from its chapter's first request's", budget, sc.id, mode)
+						}
+						chapters[sc.chapter] = b.Text
+					case "plan":
+						if mode == ModeOutline {
+							break
+						}
+						if c, ok := plans[sc.chapter]; ok && c != b.Text {
+							t.Fatalf("budget %d, %s %s: the plan block differs from its chapter's first scene's", budget, sc.id, mode)
+						}
+						plans[sc.chapter] = b.Text
+					case "draft":
+						head, _, _ := strings.Cut(b.Text, "\n")
+						if d, ok := drafts[head]; ok && d != b.Text {
+							t.Fatalf("budget %d, %s %s: the draft block %q differs from an earlier prompt's", budget, sc.id, mode, head)
+						}
+						drafts[head] = b.Text
+					default:
+						t.Fatalf("%s %s: unknown block %q", sc.id, mode, kinds[i])
+					}
 				}
-				if c, ok := chapters[sc.chapter]; ok && c != sys[1].Text {
-					t.Fatalf("budget %d, %s %s: the chapter block differs from its chapter's first scene's", budget, sc.id, mode)
-				}
-				chapters[sc.chapter] = sys[1].Text
 			}
 		}
 		if chapters[2] == chapters[3] {
 			t.Errorf("chapters 2 and 3 have the same chapter block")
 		}
+		if len(drafts) < len(f.scenes)/2 {
+			t.Errorf("budget %d: %d distinct draft blocks over %d scenes", budget, len(drafts), len(f.scenes))
+		}
+	}
+}
+
+// longBook is smallBook with scenes of a few hundred words, long enough for
+// the prompt to refer to them rather than repeat them.
+func longBook() (*content.Manuscript, *content.Bible) {
+	ms, bible := smallBook()
+	for ci := range ms.Chapters {
+		for si := range ms.Chapters[ci].Scenes {
+			sc := &ms.Chapters[ci].Scenes[si]
+			var paras []string
+			for i := range 6 {
+				paras = append(paras, fmt.Sprintf("%s Paragraph %d of scene %s: the tide came in over the stones and nobody spoke for a long moment, "+
+					"while the lamps along the quay were lit one by one and the gulls argued on the roofs.", sc.Text, i+1, sc.ID))
+			}
+			sc.Text = strings.Join(paras, "\n\n")
+		}
+	}
+	return ms, bible
+}
+
+// TestAssembleVerbatimText checks the verbatim text in the cached blocks: the
+// previous chapter in the chapter block in place of its summary, the current
+// chapter's scenes before the insertion point in draft blocks, and the request
+// repeating only the last lines; a selection or text to summarize the draft
+// holds is referred to, not repeated.
+func TestAssembleVerbatimText(t *testing.T) {
+	ms, bible := longBook()
+	sums := map[string]string{"c1": "Mara met Tomas, who sold his boat.", "s21": "The storm broke."}
+	assemble := func(in Input) *Prompt {
+		t.Helper()
+		in.Manuscript, in.Bible, in.Summaries = ms, bible, sums
+		p, err := Assemble(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	block := func(p *Prompt, kind string) []string {
+		var out []string
+		for i, k := range p.Manifest.Blocks {
+			if k == kind {
+				out = append(out, p.Request.System[i].Text)
+			}
+		}
+		return out
+	}
+	s11, s12, s21, s22 := ms.Chapters[0].Scenes[0].Text, ms.Chapters[0].Scenes[1].Text, ms.Chapters[1].Scenes[0].Text, ms.Chapters[1].Scenes[1].Text
+	last := func(s string) string { return s[strings.LastIndex(s, "\n\n")+2:] }
+
+	p := assemble(Input{Mode: ModeScene, Chapter: 2, Scene: 2})
+	chapter, drafts, request := block(p, "chapter"), block(p, "draft"), p.Request.Messages[0].Text
+	if len(chapter) != 1 || !strings.Contains(chapter[0], s11) || !strings.Contains(chapter[0], s12) ||
+		strings.Contains(chapter[0], "Mara met Tomas") {
+		t.Errorf("the chapter block does not hold chapter 1 verbatim instead of its summary:\n%s", chapter)
+	}
+	if len(drafts) != 1 || !strings.Contains(drafts[0], s21) || strings.Contains(evalText(p), s22) {
+		t.Errorf("the draft blocks are not scene 1 of chapter 2: %q", drafts)
+	}
+	if strings.Contains(request, s21) || !strings.Contains(request, strings.TrimSpace(last(s21))) ||
+		strings.Contains(request, "## Earlier in this chapter") {
+		t.Errorf("the request does not repeat just the end of scene 1:\n%s", request)
+	}
+
+	// A small budget holds only the end of the previous chapter, whole scenes,
+	// and keeps its summary.
+	p = assemble(Input{Mode: ModeScene, Chapter: 2, Scene: 2, Budget: MinBudget})
+	if chapter := block(p, "chapter"); len(chapter) != 1 || strings.Contains(chapter[0], s11) || !strings.Contains(chapter[0], s12) ||
+		!strings.Contains(chapter[0], "Mara met Tomas") || !strings.Contains(chapter[0], "## The end of the previous chapter") {
+		t.Errorf("at %d tokens the chapter block is not the end of chapter 1 and its summary:\n%s", MinBudget, chapter)
+	}
+
+	// The facts of a scene, then the check of a chapter, as the pipeline asks
+	// them: the passage is the draft's end, referred to.
+	for _, tt := range []struct {
+		name string
+		in   Input
+		want []string
+	}{
+		{"facts", Input{Mode: ModeBrainstorm, Chapter: 2, Selection: s22, Instruction: "List the facts."}, []string{s22}},
+		{"check", Input{Mode: ModeBrainstorm, Chapter: 2, Selection: s21 + "\n\n" + s22, Instruction: "Check it."}, []string{s21, s22}},
+		{"summary", Input{Mode: ModeSummarize, Chapter: 2, Scene: 2}, []string{s22}},
+		{"chapter summary", Input{Mode: ModeSummarize, Chapter: 2}, []string{s21, s22}},
+	} {
+		p := assemble(tt.in)
+		drafts, request := block(p, "draft"), p.Request.Messages[0].Text
+		if !strings.Contains(request, "given verbatim above") {
+			t.Errorf("%s: the request does not refer to the text:\n%s", tt.name, request)
+		}
+		for _, want := range tt.want {
+			if strings.Contains(request, want) || !slices.ContainsFunc(drafts, func(d string) bool { return strings.Contains(d, want) }) {
+				t.Errorf("%s: the text is in the request or in no draft block", tt.name)
+			}
+		}
+	}
+	// A short selection is repeated.
+	p = assemble(Input{Mode: ModeRewrite, Chapter: 2, Scene: 1, Selection: "The storm broke over the Keep.", Instruction: "Louder."})
+	if !strings.Contains(p.Request.Messages[0].Text, "## Passage\nThe storm broke over the Keep.") {
+		t.Errorf("a short selection is not repeated:\n%s", p.Request.Messages[0].Text)
 	}
 }
 
@@ -605,8 +744,8 @@ func TestAssembleSectionOrder(t *testing.T) {
 		}
 	}
 	want := []string{"book/rules", "book/story", "book/style", "book/world", "book/cast", "chapter/world",
-		"chapter/summaries", "chapter/plan", "request/summaries", "request/codex", "request/passages", "request/recent",
-		"request/card", "request/instruction"}
+		"chapter/summaries", "chapter/recent", "chapter/plan", "chapter/passages", "chapter/recent", "request/codex",
+		"request/recent", "request/card", "request/instruction"}
 	if !slices.Equal(got, want) {
 		t.Errorf("sections = %q, want %q", got, want)
 	}
