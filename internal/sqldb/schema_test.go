@@ -402,6 +402,7 @@ var wantForeignKeys = map[string]foreignKey{
 	"collaborations.book_id":        {"books", "CASCADE"},
 	"collaborations.user_id":        {"users", "CASCADE"},
 	"storage_metadata.user_id":      {"users", "CASCADE"},
+	"storage_metadata.book_id":      {"books", "SET NULL"},
 	"auth_sessions.user_id":         {"users", "CASCADE"},
 	"refresh_tokens.session_id":     {"auth_sessions", "CASCADE"},
 	"user_mfa.user_id":              {"users", "CASCADE"},
