@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
+	"io"
 
+	"github.com/authorworks/authorworks/internal/auth"
 	"github.com/authorworks/authorworks/internal/content"
-	"github.com/authorworks/authorworks/internal/sqldb"
+	"github.com/authorworks/authorworks/internal/errs"
+	"github.com/authorworks/authorworks/internal/exports"
+	"github.com/authorworks/authorworks/internal/imports"
+	"github.com/authorworks/authorworks/internal/storage"
 	"github.com/authorworks/authorworks/internal/user"
 )
 
@@ -31,16 +34,59 @@ func (d userDirectory) Names(ctx context.Context, ids []string) (map[string]cont
 	return out, nil
 }
 
-// storageFiles answers whether a user owns a stored file, from storage_metadata.
-type storageFiles struct{ db *sqldb.DB }
+// people names accounts for bylines and manuscript contact blocks.
+type people struct{ users *user.Service }
 
-var _ content.FileOwner = storageFiles{}
+var _ exports.People = people{}
 
-func (f storageFiles) OwnsFile(ctx context.Context, userID, fileID string) (bool, error) {
-	var one int
-	err := f.db.QueryRowContext(ctx, `SELECT 1 FROM storage_metadata WHERE id = $1 AND user_id = $2`, fileID, userID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+func (p people) Person(ctx context.Context, userID string) (string, string, error) {
+	u, err := p.users.Get(ctx, userID)
+	if err != nil {
+		return "", "", err
 	}
-	return err == nil, err
+	name := u.DisplayName
+	if name == "" {
+		name = u.Username
+	}
+	return name, u.Email, nil
+}
+
+// exportFiles stores export files with the storage service.
+type exportFiles struct{ s *storage.Service }
+
+var _ exports.Files = exportFiles{}
+
+func (f exportFiles) PutGenerated(ctx context.Context, userID, storyID, name, mediaType string, r io.Reader) (string, int64, error) {
+	file, err := f.s.PutGenerated(ctx, userID, storyID, name, mediaType, r)
+	if err != nil {
+		return "", 0, err
+	}
+	return file.ID, file.Size, nil
+}
+
+func (f exportFiles) Open(ctx context.Context, fileID string) (io.ReadCloser, string, error) {
+	file, err := f.s.File(ctx, fileID)
+	if err != nil {
+		return nil, "", err
+	}
+	return f.s.Content(ctx, file), file.MediaType, nil
+}
+
+func (f exportFiles) Delete(ctx context.Context, fileID string) error { return f.s.Remove(ctx, fileID) }
+
+// importFiles opens a writer's uploaded manuscripts.
+type importFiles struct{ s *storage.Service }
+
+var _ imports.Files = importFiles{}
+
+func (f importFiles) OpenOwn(ctx context.Context, p auth.Principal, fileID string) (*imports.File, error) {
+	file, body, err := f.s.Read(ctx, p, fileID)
+	if err != nil {
+		return nil, err
+	}
+	if file.OwnerID != p.UserID {
+		body.Close()
+		return nil, errs.E(errs.NotFound, "file not found")
+	}
+	return &imports.File{Name: file.Name, Size: file.Size, Purpose: string(file.Purpose), Body: body}, nil
 }

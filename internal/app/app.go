@@ -28,11 +28,14 @@ import (
 	"github.com/authorworks/authorworks/internal/cache"
 	"github.com/authorworks/authorworks/internal/config"
 	"github.com/authorworks/authorworks/internal/content"
+	"github.com/authorworks/authorworks/internal/exports"
 	"github.com/authorworks/authorworks/internal/generation"
 	"github.com/authorworks/authorworks/internal/httpapi"
+	"github.com/authorworks/authorworks/internal/imports"
 	"github.com/authorworks/authorworks/internal/jobs"
 	"github.com/authorworks/authorworks/internal/ratelimit"
 	"github.com/authorworks/authorworks/internal/sqldb"
+	"github.com/authorworks/authorworks/internal/storage"
 	"github.com/authorworks/authorworks/internal/user"
 )
 
@@ -64,7 +67,12 @@ type App struct {
 	// Generation is the AI engine.
 	Generation *generation.Service
 	// Jobs is the durable job queue (River).
-	Jobs     *jobs.Queue
+	Jobs *jobs.Queue
+	// Storage holds uploaded and generated files.
+	Storage *storage.Service
+	// Exports makes the export files of stories; Imports creates stories from manuscripts.
+	Exports  *exports.Service
+	Imports  *imports.Service
 	registry *prometheus.Registry
 	servers  []*server
 	started  time.Time
@@ -149,9 +157,25 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 
-	a.Content = content.NewService(content.Config{
-		DB: db, Files: storageFiles{db: db}, Users: userDirectory{a.Users}, Now: opts.Now, Log: log,
+	store, err := newBlobStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Production() && cfg.Storage.Endpoint == "" {
+		log.Warn("files are on local disk (MINIO_ENDPOINT is not set): other nodes cannot read them", "dir", cfg.Storage.Dir)
+	}
+	a.Storage = storage.NewService(storage.Config{
+		DB: db, Store: store, Tiers: userTiers{a.Users}, Quotas: cfg.Storage.Quotas, PresignTTL: cfg.Storage.PresignTTL,
+		UploadTimeout: cfg.Storage.UploadTimeout, Now: opts.Now, Log: log,
 	})
+	a.Content = content.NewService(content.Config{
+		DB: db, Files: a.Storage, Users: userDirectory{a.Users}, Now: opts.Now, Log: log,
+	})
+	a.Exports = exports.NewService(exports.Config{
+		DB: db, Content: a.Content, Files: exportFiles{a.Storage}, People: people{a.Users}, Formats: exportFormats(),
+		Now: opts.Now, Log: log,
+	})
+	a.Imports = imports.NewService(importFiles{a.Storage}, a.Content)
 	provider, err := newProvider(cfg.AI)
 	if err != nil {
 		return nil, err
@@ -166,7 +190,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	jobs.Register(a.Jobs, pipelineWorker{gen: a.Generation})
+	jobs.Register(a.Jobs, exportWorker{exports: a.Exports})
 	a.Generation.SetEnqueuer(stepQueue{a.Jobs})
+	a.Exports.SetEnqueuer(exportQueue{a.Jobs})
 	log.Info("text generation", "provider", a.Generation.Provider().Provider, "model", a.Generation.Provider().Model)
 
 	a.registry.MustRegister(
@@ -231,6 +257,10 @@ func (a *App) roleRoutes(role string, r *httpapi.Router) {
 	case "content":
 		content.NewHandler(a.Content, a.cfg.MaxBody).Routes(r)
 		generation.NewHandler(a.Generation, a.cfg.MaxBody).Routes(r)
+	case "storage":
+		storage.NewHandler(a.Storage).Routes(r)
+		exports.NewHandler(a.Exports, a.cfg.MaxBody).Routes(r)
+		imports.NewHandler(a.Imports, a.cfg.MaxBody).Routes(r)
 	}
 }
 
@@ -396,6 +426,13 @@ func (a *App) housekeeping(ctx context.Context) {
 			a.log.Warn("purge trash", "err", err)
 		case stories > 0:
 			a.log.Info("purged stories from the trash", "stories", stories)
+		}
+		files, err := a.Storage.Purge(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Warn("purge abandoned uploads and orphaned files", "err", err)
+		case files > 0:
+			a.log.Info("purged abandoned uploads and orphaned files", "files", files)
 		}
 		gens, err := a.Generation.RecoverInterrupted(ctx, 2*time.Hour)
 		switch {

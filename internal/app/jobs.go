@@ -6,6 +6,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/authorworks/authorworks/internal/exports"
 	"github.com/authorworks/authorworks/internal/generation"
 	"github.com/authorworks/authorworks/internal/jobs"
 )
@@ -48,3 +49,31 @@ func (s stepQueue) EnqueueStep(ctx context.Context, runID string) (int64, error)
 }
 
 func (s stepQueue) CancelJob(ctx context.Context, jobID int64) error { return s.q.Cancel(ctx, jobID) }
+
+// exportJob is the durable job that makes one export.
+type exportJob struct {
+	ExportID string `json:"export_id"`
+}
+
+func (exportJob) Kind() string { return "export" }
+
+type exportWorker struct {
+	river.WorkerDefaults[exportJob]
+	exports *exports.Service
+}
+
+// Timeout bounds one export: a print PDF of a very long book under load.
+func (exportWorker) Timeout(*river.Job[exportJob]) time.Duration { return 15 * time.Minute }
+
+func (w exportWorker) Work(ctx context.Context, job *river.Job[exportJob]) error {
+	return w.exports.Run(ctx, job.Args.ExportID)
+}
+
+// exportQueue lets the export service schedule its jobs.
+type exportQueue struct{ q *jobs.Queue }
+
+var _ exports.Enqueuer = exportQueue{}
+
+func (e exportQueue) EnqueueExport(ctx context.Context, exportID string) (int64, error) {
+	return e.q.Insert(ctx, exportJob{ExportID: exportID}, &river.InsertOpts{MaxAttempts: 3})
+}

@@ -22,6 +22,7 @@ import (
 var Roles = []Role{
 	{Name: "user", Port: 3001},
 	{Name: "content", Port: 3002},
+	{Name: "storage", Port: 3003},
 }
 
 // Role is one service of the platform.
@@ -59,7 +60,8 @@ type Config struct {
 	// MetricsToken, when set, must be presented as a bearer token to read /metrics.
 	MetricsToken string
 
-	AI AI
+	AI      AI
+	Storage Storage
 }
 
 // AI configures text generation.
@@ -156,7 +158,17 @@ var Vars = []Var{
 	{"AI_CONTEXT_BUDGET", "16000", "Default prompt budget in tokens (a request may ask for 2000–180000)"},
 	{"AI_PRICES", "(Anthropic list prices)", "Prices per model in dollars per million tokens: model=input/output[/cache_write/cache_read], comma-separated"},
 	{"AI_MONTHLY_TOKENS", "free=200000,basic=2000000,pro=10000000,enterprise=0", "Monthly token allowance per subscription tier; 0 is unlimited"},
-	{"JOB_WORKERS", "4", "Background jobs (long-form pipelines) run at once per process"},
+	{"JOB_WORKERS", "4", "Background jobs (long-form pipelines, exports) run at once per process"},
+	{"MINIO_ENDPOINT", "(empty: files on local disk)", "S3-compatible endpoint (host:port or http(s)://host:port); when set, files go to that bucket"},
+	{"MINIO_ACCESS_KEY", "(none)", "Access key; required with MINIO_ENDPOINT"},
+	{"MINIO_SECRET_KEY", "(none)", "Secret key; required with MINIO_ENDPOINT"},
+	{"MINIO_BUCKET", "authorworks", "Bucket for files and exports, created if missing"},
+	{"MINIO_USE_SSL", "false", "Use HTTPS with a host:port MINIO_ENDPOINT"},
+	{"MINIO_REGION", "us-east-1", "Region of the bucket"},
+	{"STORAGE_DIR", "(the data dir)/files", "Where local-disk storage keeps files"},
+	{"STORAGE_QUOTAS", "free=104857600,basic=1073741824,pro=10737418240,enterprise=107374182400", "Storage allowance in bytes per subscription tier; 0 is unlimited"},
+	{"STORAGE_PRESIGN_TTL", "0 (off)", "When positive, downloads redirect to a presigned S3 URL valid this long (browsers must reach MINIO_ENDPOINT)"},
+	{"STORAGE_UPLOAD_TIMEOUT", "15m", "How long one upload may take to arrive"},
 }
 
 // Load builds the configuration from getenv and the flags in args (args excludes
@@ -225,6 +237,7 @@ func Load(getenv func(string) string, args []string) (*Config, error) {
 	}
 
 	c.AI = loadAI(getenv, intVar, durVar, bad)
+	c.Storage = loadStorage(getenv, durVar, bad)
 
 	fs := flag.NewFlagSet("authorworks", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
@@ -281,6 +294,9 @@ func Load(getenv func(string) string, args []string) (*Config, error) {
 	}
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
+	}
+	if c.Storage.Dir == "" {
+		c.Storage.Dir = filepath.Join(c.DataDir, "files")
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("invalid configuration:\n  %w", joinIndented(errs))

@@ -55,10 +55,10 @@ type Image struct {
 
 // Contact is the contact block of a manuscript's first page.
 type Contact struct {
-	Name    string // legal name, when it differs from the byline
-	Address []string
-	Email   string
-	Phone   string
+	Name    string   `json:"name,omitempty"` // legal name, when it differs from the byline
+	Address []string `json:"address,omitempty"`
+	Email   string   `json:"email,omitempty"`
+	Phone   string   `json:"phone,omitempty"`
 }
 
 // Script reports whether the book is a screenplay or a stage play.
