@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authorworks/authorworks/internal/app"
+	"github.com/authorworks/authorworks/internal/blob/blobtest"
 	"github.com/authorworks/authorworks/internal/testenv"
 )
 
@@ -89,10 +91,28 @@ func (a *testApp) download(t testing.TB, token, path string) (fetched, []byte) {
 	return fetched{StatusCode: resp.StatusCode, Header: resp.Header}, b
 }
 
+// withS3 keeps the app's files in a real S3-compatible server (versitygw)
+// started for the test.
+func withS3(t testing.TB) bootOption {
+	srv := blobtest.StartS3(t)
+	return func(env map[string]string, _ *app.Options) {
+		env["MINIO_ENDPOINT"] = "http://" + srv.Endpoint
+		env["MINIO_ACCESS_KEY"] = srv.AccessKey
+		env["MINIO_SECRET_KEY"] = srv.SecretKey
+		env["MINIO_BUCKET"] = "awtest-exports"
+		env["MINIO_REGION"] = srv.Region
+	}
+}
+
+// Exports on both backends; on the production one the files go to S3.
 func TestExportsMakeReuseAndDownload(t *testing.T) {
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
-			a := boot(t, b)
+			var opts []bootOption
+			if b == production {
+				opts = append(opts, withS3(t))
+			}
+			a := boot(t, b, opts...)
 			owner := a.register(t, "export_owner")
 			viewer := a.register(t, "export_viewer")
 			stranger := a.register(t, "export_stranger")
@@ -114,6 +134,14 @@ func TestExportsMakeReuseAndDownload(t *testing.T) {
 				e = a.waitExport(t, viewer.AccessToken, e.ID)
 				if e.Status != "completed" || e.DownloadURL == "" || e.FileSize == 0 {
 					t.Fatalf("%s export = %+v", tc.format, e)
+				}
+				var provider string
+				if err := a.DB.QueryRowContext(t.Context(), `SELECT storage_provider FROM storage_metadata WHERE id = $1`, *e.FileID).
+					Scan(&provider); err != nil {
+					t.Fatal(err)
+				}
+				if want := map[backend]string{embedded: "local", production: "minio"}[b]; provider != want {
+					t.Errorf("the export file is stored on %s, want %s", provider, want)
 				}
 				resp, body := a.download(t, viewer.AccessToken, e.DownloadURL)
 				if resp.StatusCode != 200 || !bytes.HasPrefix(body, []byte(tc.magic)) || resp.Header.Get("Content-Type") != tc.media ||
