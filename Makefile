@@ -1,19 +1,24 @@
 # AuthorWorks build and test entry points. `make test` is the one command that runs
-# every check; CI (.ci/run) calls it too.
+# every check; CI (.ci/run) calls it too. `make run` builds the web app (web/, needs
+# Node 20.19+) into the binary and serves it.
 
 GOLANGCI_VERSION := v2.15.0
 GOBIN ?= $(shell go env GOPATH)/bin
 GOLANGCI := $(GOBIN)/golangci-lint
 
-.PHONY: run build test lint vet fmt-check unit bench
+# npm ci rewrites this file, so it is newer than the lock file once the
+# dependencies match it.
+WEB_DEPS := web/node_modules/.package-lock.json
 
-run:
-	go run ./cmd/authorworks serve
+.PHONY: run build test lint vet fmt-check unit bench node web-build web-test
 
-build:
-	go build -o authorworks ./cmd/authorworks
+run: web-build
+	go run -tags webui ./cmd/authorworks serve
 
-test: fmt-check vet lint unit
+build: web-build
+	go build -tags webui -o authorworks ./cmd/authorworks
+
+test: fmt-check vet lint web-test unit
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -36,3 +41,23 @@ unit:
 bench:
 	go run ./bench/authload
 	go run ./bench/contentload
+
+# The web app: Node is needed from here on.
+node:
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+		echo "make: the web app (web/) needs Node 20.19 or newer and npm, and they are not on PATH."; \
+		echo "      Install them from https://nodejs.org, or build the server alone with: go build ./cmd/authorworks"; exit 1; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20 || (a===20 && b<19)) { console.error("make: the web app needs Node 20.19 or newer; this is " + process.version); process.exit(1) }'
+
+$(WEB_DEPS): web/package.json web/package-lock.json | node
+	npm ci --prefix web --no-audit --no-fund
+
+web-build: $(WEB_DEPS)
+	npm run build --prefix web
+
+# The API types are current, then the type check, ESLint and the Vitest suite; then
+# the built app is embedded and checked from Go.
+web-test: $(WEB_DEPS)
+	npm run check --prefix web
+	npm run build --prefix web
+	go test -count=1 -tags webui ./internal/webui

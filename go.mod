@@ -2,6 +2,9 @@ module github.com/authorworks/authorworks
 
 go 1.26.8
 
+// npm packages under web/node_modules may ship Go files (flatted does); they are not ours.
+ignore ./web/node_modules
+
 require (
 	github.com/anthropics/anthropic-sdk-go/v2 v2.15.0
 	github.com/go-pdf/fpdf v0.9.0

@@ -37,6 +37,7 @@ import (
 	"github.com/authorworks/authorworks/internal/sqldb"
 	"github.com/authorworks/authorworks/internal/storage"
 	"github.com/authorworks/authorworks/internal/user"
+	"github.com/authorworks/authorworks/internal/webui"
 )
 
 // Version is the build's version, set with -ldflags "-X .../internal/app.Version=…".
@@ -280,10 +281,11 @@ func (a *App) buildServers(opts Options, metrics *httpapi.Metrics, authn httpapi
 		for _, role := range roles {
 			a.roleRoutes(role, r)
 		}
+		var root http.Handler = r
 		if a.cfg.AllRoles() {
-			r.HandleFunc("GET /{$}", indexPage)
+			root = webui.Mount(r, webui.Built())
 		}
-		handler := httpapi.Chain(r,
+		handler := httpapi.Chain(root,
 			httpapi.RequestID(a.log),
 			httpapi.Observe(metrics),
 			httpapi.Recover(),

@@ -82,20 +82,3 @@ func (a *App) metricsHandler() http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
-
-const indexHTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>AuthorWorks</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}code{background:#f3f3f3;padding:0 .2em}</style>
-</head><body>
-<h1>AuthorWorks</h1>
-<p>The AuthorWorks server is running. The web app is not built into this binary yet.</p>
-<p>The API is up: see its reference at <a href="/api/openapi.json"><code>/api/openapi.json</code></a>
-and the service status at <a href="/health"><code>/health</code></a>.</p>
-</body></html>
-`
-
-func indexPage(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write([]byte(indexHTML)) //nolint:errcheck // the client went away
-}

@@ -1,0 +1,112 @@
+import { useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router";
+import { ApiError, messageOf } from "../api/errors";
+import { Field } from "../ui/Field";
+import { FormError } from "../ui/FormError";
+import { Notice } from "../ui/Notice";
+import { contentTypeLabel, statusLabel, words } from "../ui/format";
+import { useChapters, useCreateChapter, useStory } from "./queries";
+
+function AddChapter({ storyId }: { storyId: string }) {
+  const create = useCreateChapter(storyId);
+  const [title, setTitle] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  const [formError, setFormError] = useState<string | null>(null);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setFormError(null);
+    if ([...title.trim()].length > 300) {
+      setError("Keep the chapter title under 300 characters.");
+      return;
+    }
+    setError(undefined);
+    create.mutate(title.trim(), {
+      onSuccess: () => setTitle(""),
+      onError: (err) => (err instanceof ApiError && err.field === "title" ? setError(err.message) : setFormError(messageOf(err))),
+    });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="add-chapter">
+      <FormError message={formError} />
+      <Field label="New chapter title (optional)" name="chapter_title" value={title} error={error} onChange={(e) => setTitle(e.target.value)} />
+      <button type="submit" className="button button--primary" disabled={create.isPending}>
+        {create.isPending ? "Adding…" : "Add chapter"}
+      </button>
+    </form>
+  );
+}
+
+function Chapters({ storyId, canWrite }: { storyId: string; canWrite: boolean }) {
+  const chapters = useChapters(storyId);
+  return (
+    <section aria-labelledby="chapters-heading" className="chapters">
+      <h2 id="chapters-heading">Chapters</h2>
+      {chapters.isPending ? (
+        <p role="status">Loading chapters…</p>
+      ) : chapters.isError ? (
+        <p className="form-error" role="alert">
+          {messageOf(chapters.error)}
+        </p>
+      ) : chapters.data.length === 0 ? (
+        <p className="empty">No chapters yet.{canWrite && " Add the first one below."}</p>
+      ) : (
+        <ol className="chapter-list">
+          {chapters.data.map((c) => (
+            <li key={c.id} className="chapter-row">
+              <span className="chapter-row__number">{c.chapter_number}</span>
+              <span className="chapter-row__title">{c.title || "Untitled chapter"}</span>
+              <span className="chapter-row__meta">
+                {words(c.word_count)} · {c.status === "completed" ? "Completed" : "Draft"}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+      {canWrite && <AddChapter storyId={storyId} />}
+    </section>
+  );
+}
+
+/** StoryPage is a story's workspace: its details and chapters. The editor arrives in a later step. */
+export function StoryPage() {
+  const { storyId = "" } = useParams();
+  const story = useStory(storyId);
+  if (story.isPending) return <p role="status">Loading the story…</p>;
+  if (story.isError) {
+    if (story.error instanceof ApiError && (story.error.status === 404 || story.error.field === "id")) {
+      return (
+        <Notice>
+          We could not find that story. It may have been moved to the trash, or you may not have access to it.{" "}
+          <Link to="/">Back to your stories</Link>
+        </Notice>
+      );
+    }
+    return <FormError message={messageOf(story.error)} />;
+  }
+  const s = story.data;
+  return (
+    <article className="story">
+      <p className="crumbs">
+        <Link to="/">Stories</Link> / {s.title}
+      </p>
+      <header className="story__header">
+        <h1>{s.title}</h1>
+        {s.subtitle && <p className="story__subtitle">{s.subtitle}</p>}
+        <p className="story__meta">
+          {contentTypeLabel[s.content_type]}
+          {s.genre && <> · {s.genre}</>} ·{" "}
+          {s.role === "reader" ? "Published" : <span className={`badge badge--${s.status}`}>{statusLabel[s.status]}</span>} ·{" "}
+          {words(s.word_count)}
+        </p>
+      </header>
+      {s.description && (
+        <section aria-label="Premise" className="story__premise">
+          <p>{s.description}</p>
+        </section>
+      )}
+      <Chapters storyId={s.id} canWrite={s.role === "owner" || s.role === "editor"} />
+    </article>
+  );
+}
