@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -42,10 +44,20 @@ type Files interface {
 type Service struct {
 	files   Files
 	content *content.Service
+	// slots bounds the parses running at once: a hostile file can take
+	// seconds of CPU before a limit refuses it.
+	slots chan struct{}
+	wait  time.Duration
 }
 
+// parseWait is how long a parse waits for a free slot before the caller is
+// asked to try again.
+const parseWait = 10 * time.Second
+
 // NewService returns a Service.
-func NewService(files Files, c *content.Service) *Service { return &Service{files: files, content: c} }
+func NewService(files Files, c *content.Service) *Service {
+	return &Service{files: files, content: c, slots: make(chan struct{}, max(runtime.GOMAXPROCS(0), 2)), wait: parseWait}
+}
 
 // Request names an uploaded file and how to read it.
 type Request struct {
@@ -62,6 +74,17 @@ type Request struct {
 func (s *Service) parse(ctx context.Context, p auth.Principal, req Request) (*importer.Manuscript, error) {
 	if _, err := uuid.Parse(req.FileID); err != nil {
 		return nil, errs.Field("file_id", "file_id must be the id of an uploaded file")
+	}
+	t := time.NewTimer(s.wait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	case <-t.C:
+		return nil, &errs.Error{Kind: errs.RateLimited, RetryAfter: 5 * time.Second,
+			Message: "the server is busy reading other manuscripts; try again in a few seconds"}
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	f, err := s.files.OpenOwn(ctx, p, req.FileID)
 	if err != nil {
