@@ -1807,7 +1807,7 @@ export interface paths {
          * Preview an import
          * @description Reads a manuscript the caller uploaded with purpose `import` and shows what importing it would create: its title, kind, chapters with their word counts and openings, and warnings about what will be lost. Nothing is stored.
          *
-         *     Error codes: 400 `VALIDATION_FAILED` (field `file_id` (not a UUID, or a file not uploaded with purpose `import`), or a manuscript that cannot be read: empty, no text, not UTF-8, a paragraph too long, an encoding other than UTF-8, or a malformed body); 401 `UNAUTHORIZED`; 404 `NOT_FOUND` (no such file among the caller's own); 413 `PAYLOAD_TOO_LARGE` (the body, or a manuscript over 20 MiB or with too much text, too many paragraphs or chapters, or packed like a zip bomb); 415 `UNSUPPORTED_MEDIA_TYPE` (the body is not JSON, or the file is not a manuscript this server reads: the message says what it is and what to upload instead); 503 `UNAVAILABLE`.
+         *     Error codes: 400 `VALIDATION_FAILED` (field `file_id` (not a UUID, or a file not uploaded with purpose `import`), or a manuscript that cannot be read: empty, no text, not UTF-8, a paragraph too long, an encoding other than UTF-8, or a malformed body); 401 `UNAUTHORIZED`; 404 `NOT_FOUND` (no such file among the caller's own); 413 `PAYLOAD_TOO_LARGE` (the body, or a manuscript over 20 MiB or with too much text, too many paragraphs or chapters, or packed like a zip bomb); 415 `UNSUPPORTED_MEDIA_TYPE` (the body is not JSON, or the file is not a manuscript this server reads: the message says what it is and what to upload instead); 429 `RATE_LIMITED` (the server is busy reading other manuscripts; retry after Retry-After); 503 `UNAVAILABLE`.
          */
         post: operations["previewImport"];
         delete?: never;
@@ -1829,7 +1829,7 @@ export interface paths {
          * Import a story
          * @description Creates a story owned by the caller from a manuscript they uploaded with purpose `import`, with every chapter the preview shows, in one transaction: a private draft of the manuscript's kind. `title`, `genre` and `description` override what the file says. The answer carries the story's URL in Location.
          *
-         *     Error codes: 400 `VALIDATION_FAILED` (field `file_id` (not a UUID, or a file not uploaded with purpose `import`), or a manuscript that cannot be read: empty, no text, not UTF-8, a paragraph too long, an encoding other than UTF-8, or a malformed body; field `title`, `genre` or `description` when invalid); 401 `UNAUTHORIZED`; 404 `NOT_FOUND` (no such file among the caller's own); 413 `PAYLOAD_TOO_LARGE` (the body, or a manuscript over 20 MiB or with too much text, too many paragraphs or chapters, or packed like a zip bomb); 415 `UNSUPPORTED_MEDIA_TYPE` (the body is not JSON, or the file is not a manuscript this server reads: the message says what it is and what to upload instead); 503 `UNAVAILABLE`.
+         *     Error codes: 400 `VALIDATION_FAILED` (field `file_id` (not a UUID, or a file not uploaded with purpose `import`), or a manuscript that cannot be read: empty, no text, not UTF-8, a paragraph too long, an encoding other than UTF-8, or a malformed body; field `title`, `genre` or `description` when invalid); 401 `UNAUTHORIZED`; 404 `NOT_FOUND` (no such file among the caller's own); 413 `PAYLOAD_TOO_LARGE` (the body, or a manuscript over 20 MiB or with too much text, too many paragraphs or chapters, or packed like a zip bomb); 415 `UNSUPPORTED_MEDIA_TYPE` (the body is not JSON, or the file is not a manuscript this server reads: the message says what it is and what to upload instead); 429 `RATE_LIMITED` (the server is busy reading other manuscripts; retry after Retry-After); 503 `UNAVAILABLE`.
          */
         post: operations["importStory"];
         delete?: never;
@@ -8859,6 +8859,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             /** @description `UNSUPPORTED_MEDIA_TYPE`: the Content-Type is not JSON, or the file is not a manuscript this server reads (DOCX, ODT, Markdown, plain text, Fountain, FDX); the message says what it is and what to upload instead. */
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description `RATE_LIMITED`: the server is reading as many manuscripts as it can at once; retry after the Retry-After seconds. */
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             /** @description The database cannot be reached (`UNAVAILABLE`). */
             503: components["responses"]["Unavailable"];
@@ -8901,6 +8903,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             /** @description `UNSUPPORTED_MEDIA_TYPE`: the Content-Type is not JSON, or the file is not a manuscript this server reads (DOCX, ODT, Markdown, plain text, Fountain, FDX); the message says what it is and what to upload instead. */
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description `RATE_LIMITED`: the server is reading as many manuscripts as it can at once; retry after the Retry-After seconds. */
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             /** @description The database cannot be reached (`UNAVAILABLE`). */
             503: components["responses"]["Unavailable"];
