@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { Link, Route, Routes } from "react-router";
 import { RedirectIfSignedIn, RequireAuth } from "../auth/RequireAuth";
 import { SignInPage } from "../auth/SignInPage";
@@ -16,6 +17,17 @@ function NotFound() {
   );
 }
 
+// The editor (Plate and its plugins) is most of the app's code: load it when a chapter is opened.
+const ChapterEditorPage = lazy(() => import("../editor/ChapterEditorPage").then((m) => ({ default: m.ChapterEditorPage })));
+
+function EditorRoute() {
+  return (
+    <Suspense fallback={<p role="status">Opening the editor…</p>}>
+      <ChapterEditorPage />
+    </Suspense>
+  );
+}
+
 /** AppRoutes maps every client-side URL to its screen; the server answers each with index.html. */
 export function AppRoutes() {
   return (
@@ -31,6 +43,7 @@ export function AppRoutes() {
           <Route index element={<DashboardPage />} />
           <Route path="/stories/new" element={<NewStoryPage />} />
           <Route path="/stories/:storyId" element={<StoryPage />} />
+          <Route path="/stories/:storyId/chapters/:chapterId" element={<EditorRoute />} />
         </Route>
       </Route>
       <Route path="*" element={<NotFound />} />

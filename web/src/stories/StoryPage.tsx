@@ -56,7 +56,9 @@ function Chapters({ storyId, canWrite }: { storyId: string; canWrite: boolean })
           {chapters.data.map((c) => (
             <li key={c.id} className="chapter-row">
               <span className="chapter-row__number">{c.chapter_number}</span>
-              <span className="chapter-row__title">{c.title || "Untitled chapter"}</span>
+              <Link className="chapter-row__title" to={`/stories/${storyId}/chapters/${c.id}`}>
+                {c.title || "Untitled chapter"}
+              </Link>
               <span className="chapter-row__meta">
                 {words(c.word_count)} · {c.status === "completed" ? "Completed" : "Draft"}
               </span>
@@ -69,7 +71,7 @@ function Chapters({ storyId, canWrite }: { storyId: string; canWrite: boolean })
   );
 }
 
-/** StoryPage is a story's workspace: its details and chapters. The editor arrives in a later step. */
+/** StoryPage is a story's workspace: its details and chapters; a chapter's title opens it in the editor. */
 export function StoryPage() {
   const { storyId = "" } = useParams();
   const story = useStory(storyId);
