@@ -10,7 +10,7 @@ GOLANGCI := $(GOBIN)/golangci-lint
 # dependencies match it.
 WEB_DEPS := web/node_modules/.package-lock.json
 
-.PHONY: run build test lint vet fmt-check unit bench node web-build web-test
+.PHONY: run build test lint vet fmt-check unit bench node web-build web-test web-e2e
 
 run: web-build
 	go run -tags webui ./cmd/authorworks serve
@@ -18,7 +18,7 @@ run: web-build
 build: web-build
 	go build -tags webui -o authorworks ./cmd/authorworks
 
-test: fmt-check vet lint web-test unit
+test: fmt-check vet lint web-test web-e2e unit
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -61,3 +61,20 @@ web-test: $(WEB_DEPS)
 	npm run check --prefix web
 	npm run build --prefix web
 	go test -count=1 -tags webui ./internal/webui
+
+# End-to-end journeys in a real browser (web/e2e/run.mjs): the server built with the
+# app embedded, on a free port with a fresh data directory, driven through Chromium
+# (CHROMIUM, or chromium on PATH). Without Chromium this is skipped locally and fails
+# with CI=true (.ci/run installs it), as internal/testenv does for test tools.
+E2E_DIR := $(or $(TMPDIR),/tmp)/authorworks-e2e
+web-e2e: $(WEB_DEPS)
+	@chromium="$${CHROMIUM:-$$(command -v chromium || command -v chromium-browser || true)}"; \
+	if [ -z "$$chromium" ] || [ ! -x "$$chromium" ]; then \
+		case "$$CI" in [Tt][Rr][Uu][Ee]|1) echo "web-e2e: chromium is not installed: .ci/run must install it" >&2; exit 1;; esac; \
+		echo "web-e2e: chromium not installed; skipping the browser tests (set CHROMIUM to its path)"; exit 0; \
+	fi; \
+	set -e; \
+	npm run build --prefix web; \
+	mkdir -p $(E2E_DIR); \
+	go build -tags webui -o $(E2E_DIR)/authorworks ./cmd/authorworks; \
+	CHROMIUM="$$chromium" AUTHORWORKS_E2E_BIN=$(E2E_DIR)/authorworks npm run e2e --prefix web
