@@ -130,11 +130,10 @@ async function screenplayJourney(page, base) {
   const editor = await addAndOpenChapter(page, "Act One");
   const chapterId = page.url().split("/").pop();
   await editor.click();
-  // An empty script starts with an action; Shift+Tab turns it into a scene heading.
-  // (Typed first: right after the click the editor may not have its selection yet,
-  // and a Tab without one moves the focus instead.)
-  await page.keyboard.type("INT. DINER - NIGHT");
+  // An empty script starts with an action; Shift+Tab, pressed straight after the
+  // click, turns it into a scene heading.
   await page.keyboard.press("Shift+Tab");
+  await page.keyboard.type("INT. DINER - NIGHT");
   await page.keyboard.press("Enter");
   await page.keyboard.type("Rain streaks the windows.");
   await page.keyboard.press("Enter");

@@ -16,7 +16,13 @@ export function handleScriptKey(editor: PlateEditor, e: KeyboardEvent, escaped: 
   const wasEscaped = escaped.current;
   escaped.current = false;
   if (e.ctrlKey || e.metaKey || e.altKey) return false;
-  const entry = editor.api.block();
+  let entry = editor.api.block();
+  if (!entry && (e.key === "Tab" || e.key === "Enter") && !wasEscaped) {
+    // Focus came by a click that has not placed the cursor yet: the key still
+    // belongs to the script, so put the cursor at the end of the text first.
+    editor.tf.select(editor.api.end([]));
+    entry = editor.api.block();
+  }
   if (!entry) return false;
   const [node, path] = entry;
   const type = isBlockType(node.type) ? node.type : "action";
