@@ -72,7 +72,7 @@ func loadAI(getenv func(string) string, intVar func(string, int) int,
 	if a.Prices, err = parsePrices(getenv("AI_PRICES")); err != nil {
 		bad("AI_PRICES", err)
 	}
-	if a.MonthlyTokens, err = parseAllowances(getenv("AI_MONTHLY_TOKENS")); err != nil {
+	if a.MonthlyTokens, err = parseTierMap(getenv("AI_MONTHLY_TOKENS"), DefaultMonthlyTokens, "tokens"); err != nil {
 		bad("AI_MONTHLY_TOKENS", err)
 	}
 	return a
@@ -108,21 +108,22 @@ func parsePrices(s string) (map[string]Price, error) {
 	return out, nil
 }
 
-// parseAllowances reads "tier=tokens,…" over DefaultMonthlyTokens.
-func parseAllowances(s string) (map[string]int64, error) {
-	out := maps.Clone(DefaultMonthlyTokens)
+// parseTierMap reads "tier=number,…" over defaults: a non-negative number per
+// known subscription tier (what of is named in errors: "tokens", "bytes").
+func parseTierMap(s string, defaults map[string]int64, of string) (map[string]int64, error) {
+	out := maps.Clone(defaults)
 	for _, item := range splitList(s) {
 		tier, n, ok := strings.Cut(item, "=")
 		tier = strings.TrimSpace(tier)
 		if !ok {
-			return nil, fmt.Errorf("%q is not tier=tokens", item)
+			return nil, fmt.Errorf("%q is not tier=%s", item, of)
 		}
 		if _, known := out[tier]; !known {
 			return nil, fmt.Errorf("%q: unknown tier %q (known: %s)", item, tier, strings.Join(Tiers, ", "))
 		}
 		v, err := strconv.ParseInt(strings.TrimSpace(n), 10, 64)
 		if err != nil || v < 0 {
-			return nil, fmt.Errorf("%q: %q is not a number of tokens (0 for unlimited)", item, n)
+			return nil, fmt.Errorf("%q: %q is not a number of %s (0 for unlimited)", item, n, of)
 		}
 		out[tier] = v
 	}

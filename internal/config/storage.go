@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -54,16 +53,9 @@ func loadStorage(getenv func(string) string, durVar func(string, time.Duration) 
 		}
 		s.PresignTTL = d
 	}
-	s.Quotas = maps.Clone(DefaultStorageQuotas)
-	for _, item := range splitList(getenv("STORAGE_QUOTAS")) {
-		tier, n, ok := strings.Cut(item, "=")
-		tier = strings.TrimSpace(tier)
-		v, err := strconv.ParseInt(strings.TrimSpace(n), 10, 64)
-		if _, known := s.Quotas[tier]; !ok || !known || err != nil || v < 0 {
-			bad("STORAGE_QUOTAS", fmt.Errorf("%q is not tier=bytes with a tier of %s", item, strings.Join(Tiers, ", ")))
-			continue
-		}
-		s.Quotas[tier] = v
+	var err error
+	if s.Quotas, err = parseTierMap(getenv("STORAGE_QUOTAS"), DefaultStorageQuotas, "bytes"); err != nil {
+		bad("STORAGE_QUOTAS", err)
 	}
 	return s
 }

@@ -1,8 +1,6 @@
 package exports
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -125,34 +123,22 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	send := func(event string, v any) bool {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return false
-		}
-		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
-	}
+	sse := httpapi.NewEventStream(w)
+	sse.Begin()
+	defer sse.Close()
 	last := ""
 	t := time.NewTicker(progressPoll)
 	defer t.Stop()
 	for {
 		key := e.Status + strconv.Itoa(e.Progress)
 		if key != last {
-			if !send("progress", e) {
+			if sse.Send("progress", e) != nil {
 				return
 			}
 			last = key
 		}
 		if e.Status == StatusCompleted || e.Status == StatusFailed {
-			send("end", e)
+			_ = sse.Send("end", e)
 			return
 		}
 		select {

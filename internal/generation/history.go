@@ -134,16 +134,10 @@ func (s *Service) Accept(ctx context.Context, p auth.Principal, id string, in Ac
 	if role < content.RoleEditor {
 		return nil, errs.E(errs.Forbidden, "your role on this story (%s) does not allow you to change its text", role)
 	}
-	var doc document.Doc
-	if st.ContentType == "screenplay" || st.ContentType == "play" {
-		doc, _, err = document.FromFountain(g.Text)
-	} else {
-		doc, err = document.FromMarkdown(g.Text)
-	}
+	doc, err := generatedDoc(st.ContentType, g)
 	if err != nil {
 		return nil, errs.E(errs.Conflict, "the generated text cannot be turned into a document: %v", err)
 	}
-	doc.MarkAI(g.ID)
 	out := &Accepted{Generation: g, ChapterID: in.ChapterID, SceneID: in.SceneID}
 	summary := "accepted AI generation " + g.ID
 	if in.SceneID != "" {
@@ -246,6 +240,25 @@ func (s *Service) Provenance(ctx context.Context, p auth.Principal, storyID stri
 	}
 	out.AIPercent = percent(out.AIWords, out.Words)
 	return out, nil
+}
+
+// generatedDoc turns a generation's text into a document (Fountain for scripts,
+// Markdown for prose) with every word marked as written by that generation.
+func generatedDoc(contentType string, g *Generation) (document.Doc, error) {
+	var (
+		doc document.Doc
+		err error
+	)
+	if isScript(contentType) {
+		doc, _, err = document.FromFountain(g.Text)
+	} else {
+		doc, err = document.FromMarkdown(g.Text)
+	}
+	if err != nil {
+		return nil, err
+	}
+	doc.MarkAI(g.ID)
+	return doc, nil
 }
 
 func percent(part, whole int) float64 {

@@ -1,14 +1,10 @@
 package generation
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/authorworks/authorworks/internal/auth"
 	"github.com/authorworks/authorworks/internal/errs"
@@ -25,10 +21,6 @@ type Handler struct {
 func NewHandler(svc *Service, maxBody int64) *Handler {
 	return &Handler{svc: svc, maxBody: maxBody}
 }
-
-// ssePing is how often a stream waiting for the model sends a comment, so
-// proxies do not close an idle connection.
-const ssePing = 15 * time.Second
 
 // Routes registers the generation routes on mux.
 func (h *Handler) Routes(mux httpapi.Mux) {
@@ -125,17 +117,17 @@ func (h *Handler) generate(w http.ResponseWriter, r *http.Request) {
 		httpapi.JSON(w, http.StatusCreated, g)
 		return
 	}
-	sse := newSSE(w, r)
-	defer sse.close()
+	sse := httpapi.NewEventStream(w)
+	defer sse.Close()
 	g, err := h.svc.Generate(r.Context(), who(r), id, req, func(ev Event) error {
 		if ev.Start != nil {
-			sse.begin()
-			return sse.send("start", map[string]any{"generation_id": ev.Start.ID, "provider": ev.Start.Provider,
+			sse.Begin()
+			return sse.Send("start", map[string]any{"generation_id": ev.Start.ID, "provider": ev.Start.Provider,
 				"model": ev.Start.Model, "offline": ev.Start.Offline, "manifest": ev.Start.Manifest})
 		}
-		return sse.send("delta", map[string]string{"text": ev.Delta})
+		return sse.Send("delta", map[string]string{"text": ev.Delta})
 	})
-	if !sse.started {
+	if !sse.Started() {
 		// Refused before the stream began: an ordinary error answer.
 		httpapi.Error(w, r, err)
 		return
@@ -150,75 +142,10 @@ func (h *Handler) generate(w http.ResponseWriter, r *http.Request) {
 			}
 			msg = e.Message
 		}
-		_ = sse.send("error", map[string]any{"status": status, "code": code, "message": msg, "generation": g})
+		_ = sse.Send("error", map[string]any{"status": status, "code": code, "message": msg, "generation": g})
 		return
 	}
-	_ = sse.send("done", g)
-}
-
-// sse writes server-sent events. Writes come from the generation and from the
-// keep-alive ticker, so they are serialised.
-type sse struct {
-	w       http.ResponseWriter
-	rc      *http.ResponseController
-	mu      sync.Mutex
-	started bool
-	stop    chan struct{}
-	done    sync.WaitGroup
-}
-
-func newSSE(w http.ResponseWriter, r *http.Request) *sse {
-	return &sse{w: w, rc: http.NewResponseController(w), stop: make(chan struct{})}
-}
-
-// begin sends the headers and starts the keep-alive.
-func (s *sse) begin() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h := s.w.Header()
-	h.Set("Content-Type", "text/event-stream; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Accel-Buffering", "no")
-	s.w.WriteHeader(http.StatusOK)
-	_ = s.rc.Flush()
-	s.started = true
-	s.done.Add(1)
-	go func() {
-		defer s.done.Done()
-		t := time.NewTicker(ssePing)
-		defer t.Stop()
-		for {
-			select {
-			case <-s.stop:
-				return
-			case <-t.C:
-				s.mu.Lock()
-				_, _ = fmt.Fprint(s.w, ": ping\n\n")
-				_ = s.rc.Flush()
-				s.mu.Unlock()
-			}
-		}
-	}()
-}
-
-func (s *sse) send(event string, data any) error {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := fmt.Fprintf(s.w, "event: %s\ndata: %s\n\n", event, b); err != nil {
-		return err
-	}
-	return s.rc.Flush()
-}
-
-func (s *sse) close() {
-	if s.started {
-		close(s.stop)
-		s.done.Wait()
-	}
+	_ = sse.Send("done", g)
 }
 
 func historyFilter(r *http.Request) (HistoryFilter, error) {

@@ -112,21 +112,21 @@ func (h *Handler) pipelineEvents(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	sse := newSSE(w, r)
-	sse.begin()
-	defer sse.close()
+	sse := httpapi.NewEventStream(w)
+	sse.Begin()
+	defer sse.Close()
 	last := -1
 	t := time.NewTicker(progressPoll)
 	defer t.Stop()
 	for {
 		if run.Version != last {
-			if sse.send("progress", run) != nil {
+			if sse.Send("progress", run) != nil {
 				return
 			}
 			last = run.Version
 		}
 		if run.Finished() || run.Status == RunPaused {
-			_ = sse.send("end", run)
+			_ = sse.Send("end", run)
 			return
 		}
 		select {

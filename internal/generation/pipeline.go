@@ -14,7 +14,6 @@ import (
 
 	"github.com/authorworks/authorworks/internal/auth"
 	"github.com/authorworks/authorworks/internal/content"
-	"github.com/authorworks/authorworks/internal/document"
 	"github.com/authorworks/authorworks/internal/errs"
 )
 
@@ -852,16 +851,10 @@ func (s *Service) stepDraft(ctx context.Context, p auth.Principal, r *Run, sc *c
 	if err != nil {
 		return "", g, err
 	}
-	var doc document.Doc
-	if isScript(st.ContentType) {
-		doc, _, err = document.FromFountain(g.Text)
-	} else {
-		doc, err = document.FromMarkdown(g.Text)
-	}
+	doc, err := generatedDoc(st.ContentType, g)
 	if err != nil {
 		return "", g, fmt.Errorf("the draft cannot be turned into a document: %w", err)
 	}
-	doc.MarkAI(g.ID)
 	raw, err := json.Marshal(doc)
 	if err != nil {
 		return "", g, err

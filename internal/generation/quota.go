@@ -2,6 +2,7 @@ package generation
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -99,10 +100,18 @@ func (s *Service) reserve(ctx context.Context, userID string, n int64) (*reserva
 
 // settle releases the hold and charges what the call really used.
 func (r *reservation) settle(ctx context.Context, tokens, cost int64) error {
-	_, err := r.s.db.ExecContext(ctx, `UPDATE ai_usage SET
+	return settleUsage(ctx, r.s.db, r.userID, r.period, r.n, tokens, cost)
+}
+
+// settleUsage releases held tokens of a user's month and charges tokens and
+// cost in their place.
+func settleUsage(ctx context.Context, q interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, userID, period string, held, tokens, cost int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE ai_usage SET
 		reserved = CASE WHEN reserved >= $3 THEN reserved - $3 ELSE 0 END,
 		tokens = tokens + $4, cost_micros = cost_micros + $5
-		WHERE user_id = $1 AND period = $2`, r.userID, r.period, r.n, tokens, cost)
+		WHERE user_id = $1 AND period = $2`, userID, period, held, tokens, cost)
 	if err != nil {
 		return fmt.Errorf("generation: charge usage: %w", err)
 	}
@@ -148,8 +157,7 @@ func (s *Service) RecoverInterrupted(ctx context.Context, after time.Duration) (
 		if err == nil {
 			if k, _ := res.RowsAffected(); k == 1 && g.reserved > 0 {
 				per, _ := period(g.created)
-				_, err = tx.ExecContext(ctx, `UPDATE ai_usage SET reserved = CASE WHEN reserved >= $3 THEN reserved - $3 ELSE 0 END
-					WHERE user_id = $1 AND period = $2`, g.userID, per, g.reserved)
+				err = settleUsage(ctx, tx, g.userID, per, g.reserved, 0, 0)
 			}
 		}
 		if err == nil {
