@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -192,4 +193,39 @@ func (s *Service) Documents(ctx context.Context, storyID string) ([]ChapterDocum
 		}
 	}
 	return out, rows.Err()
+}
+
+// StoryRecord loads a story whatever its state, checking no caller.
+func (s *Service) StoryRecord(ctx context.Context, storyID string) (*Story, error) {
+	if _, err := uuid.Parse(storyID); err != nil {
+		return nil, errNotFound()
+	}
+	return getStoryRow(ctx, s.db, storyID)
+}
+
+// TextVersions lists the id and version of every chapter and scene of a story
+// in reading order ("c<id>:<version>|s<id>:<version>…"), without reading their
+// text: it changes whenever any of the text does.
+func (s *Service) TextVersions(ctx context.Context, storyID string) (string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT 'c' || c.id, c.version, c.chapter_number, 0 FROM chapters c WHERE c.book_id = $1
+	UNION ALL
+	SELECT 's' || sc.id, sc.version, c.chapter_number, sc.scene_number FROM scenes sc JOIN chapters c ON c.id = sc.chapter_id
+	WHERE c.book_id = $1
+	ORDER BY 3, 4`, storyID)
+	if err != nil {
+		return "", fmt.Errorf("content: text versions: %w", err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var (
+			id              string
+			version, ch, sc int
+		)
+		if err := rows.Scan(&id, &version, &ch, &sc); err != nil {
+			return "", fmt.Errorf("content: text versions: %w", err)
+		}
+		fmt.Fprintf(&b, "|%s:%d", id, version)
+	}
+	return b.String(), rows.Err()
 }

@@ -21,11 +21,10 @@ const maxCover = 10 << 20
 // book builds the export.Book of a story: its chapters in order, each with its
 // own text and then its scenes' separated by scene breaks.
 func (s *Service) book(ctx context.Context, storyID, userID string, o Options) (*export.Book, error) {
-	ms, err := s.content.Manuscript(ctx, storyID)
+	st, err := s.content.StoryRecord(ctx, storyID)
 	if err != nil {
 		return nil, err
 	}
-	st := ms.Story
 	docs, err := s.content.Documents(ctx, storyID)
 	if err != nil {
 		return nil, err

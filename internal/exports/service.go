@@ -331,7 +331,7 @@ func (s *Service) Start(ctx context.Context, p auth.Principal, req Request) (*Ex
 // story's version and every chapter's and scene's version, with the format and
 // its options.
 func (s *Service) fingerprint(ctx context.Context, st *content.Story, format string, o Options) (string, error) {
-	ms, err := s.content.Manuscript(ctx, st.ID)
+	versions, err := s.content.TextVersions(ctx, st.ID)
 	if err != nil {
 		return "", err
 	}
@@ -339,12 +339,7 @@ func (s *Service) fingerprint(ctx context.Context, st *content.Story, format str
 	fmt.Fprintf(h, "%s|%d|%s|", format, st.Version, st.CoverFileID)
 	opts, _ := json.Marshal(o) //nolint:errchkjson // plain strings always marshal
 	h.Write(opts)
-	for _, c := range ms.Chapters {
-		fmt.Fprintf(h, "|c%s:%d", c.ID, c.Version)
-		for _, sc := range c.Scenes {
-			fmt.Fprintf(h, "|s%s:%d", sc.ID, sc.Version)
-		}
-	}
+	h.Write([]byte(versions))
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
