@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from "react";
-import { Link, useParams } from "react-router";
+import { Link } from "react-router";
 import { ApiError, messageOf } from "../api/errors";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
-import { Notice } from "../ui/Notice";
-import { contentTypeLabel, statusLabel, words } from "../ui/format";
-import { useChapters, useCreateChapter, useStory } from "./queries";
+import { words } from "../ui/format";
+import { useChapters, useCreateChapter } from "./queries";
+import { canWrite, useStoryOutlet } from "./StoryLayout";
 
 function AddChapter({ storyId }: { storyId: string }) {
   const create = useCreateChapter(storyId);
@@ -71,44 +71,17 @@ function Chapters({ storyId, canWrite }: { storyId: string; canWrite: boolean })
   );
 }
 
-/** StoryPage is a story's workspace: its details and chapters; a chapter's title opens it in the editor. */
+/** StoryPage is the manuscript tab of a story's workspace: its premise and chapters; a chapter's title opens it in the editor. */
 export function StoryPage() {
-  const { storyId = "" } = useParams();
-  const story = useStory(storyId);
-  if (story.isPending) return <p role="status">Loading the story…</p>;
-  if (story.isError) {
-    if (story.error instanceof ApiError && (story.error.status === 404 || story.error.field === "id")) {
-      return (
-        <Notice>
-          We could not find that story. It may have been moved to the trash, or you may not have access to it.{" "}
-          <Link to="/">Back to your stories</Link>
-        </Notice>
-      );
-    }
-    return <FormError message={messageOf(story.error)} />;
-  }
-  const s = story.data;
+  const s = useStoryOutlet();
   return (
-    <article className="story">
-      <p className="crumbs">
-        <Link to="/">Stories</Link> / {s.title}
-      </p>
-      <header className="story__header">
-        <h1>{s.title}</h1>
-        {s.subtitle && <p className="story__subtitle">{s.subtitle}</p>}
-        <p className="story__meta">
-          {contentTypeLabel[s.content_type]}
-          {s.genre && <> · {s.genre}</>} ·{" "}
-          {s.role === "reader" ? "Published" : <span className={`badge badge--${s.status}`}>{statusLabel[s.status]}</span>} ·{" "}
-          {words(s.word_count)}
-        </p>
-      </header>
+    <>
       {s.description && (
         <section aria-label="Premise" className="story__premise">
           <p>{s.description}</p>
         </section>
       )}
-      <Chapters storyId={s.id} canWrite={s.role === "owner" || s.role === "editor"} />
-    </article>
+      <Chapters storyId={s.id} canWrite={canWrite(s)} />
+    </>
   );
 }

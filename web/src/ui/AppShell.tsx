@@ -19,6 +19,8 @@ export function AppShell() {
             Stories
           </NavLink>
           <NavLink to="/stories/new">New story</NavLink>
+          <NavLink to="/import">Import</NavLink>
+          <NavLink to="/account">Account</NavLink>
         </nav>
         <div className="topbar__account">
           {user && <span className="topbar__user">{user.display_name || user.username}</span>}

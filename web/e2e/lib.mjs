@@ -1,0 +1,51 @@
+// Shared by the end-to-end journeys (journeys/*.mjs): API calls, assertions and the
+// steps most journeys start with.
+
+export async function api(base, method, path, body, token) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const json = await r.json().catch(() => null);
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
+  return json.data;
+}
+
+export function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+export async function signUp(page, base, user) {
+  await page.goto(`${base}/signup`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Your stories" }).waitFor();
+}
+
+export async function createStory(page, kind, title) {
+  await page.getByRole("link", { name: "New story" }).first().click();
+  await page.getByRole("radio", { name: new RegExp(`^${kind}`) }).check();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByLabel("Title").fill(title);
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Create story" }).click();
+  await page.getByRole("heading", { name: "Chapters" }).waitFor();
+}
+
+export async function addAndOpenChapter(page, title) {
+  await page.getByLabel("New chapter title (optional)").fill(title);
+  await page.getByRole("button", { name: "Add chapter" }).click();
+  await page.getByRole("link", { name: title }).click();
+  const editor = page.locator('[contenteditable="true"].editor');
+  await editor.waitFor();
+  return editor;
+}
+
+/** waitSaved waits for the autosave after an edit: "Saving…" and then "Saved". */
+export async function waitSaved(page) {
+  const status = page.locator(".save-status");
+  await status.filter({ hasText: "Saving…" }).waitFor().catch(() => {});
+  await status.filter({ hasText: /^Saved$/ }).waitFor();
+}
+
