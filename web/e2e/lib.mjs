@@ -49,3 +49,16 @@ export async function waitSaved(page) {
   await status.filter({ hasText: /^Saved$/ }).waitFor();
 }
 
+
+/**
+ * shot saves a screenshot of the page as E2E_SHOTS/<name>.png when E2E_SHOTS is set
+ * (a directory), for looking at screens by eye; otherwise it does nothing.
+ */
+export async function shot(page, name) {
+  const dir = process.env.E2E_SHOTS;
+  if (!dir) return;
+  const { mkdirSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
