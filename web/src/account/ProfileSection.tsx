@@ -24,6 +24,10 @@ function valuesOf(user: User): ProfileValues {
   };
 }
 
+function sameValues(a: ProfileValues, b: ProfileValues): boolean {
+  return (Object.keys(a) as (keyof ProfileValues)[]).every((k) => a[k] === b[k]);
+}
+
 // The API's field names, mapped to the form's.
 const fieldOf: Record<string, keyof ProfileValues> = {
   display_name: "displayName",
@@ -66,6 +70,18 @@ export function ProfileSection({ user, onConflict }: { user: User; onConflict: (
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const [seen, setSeen] = useState(user);
+
+  // A newer copy of the account arrived (after a password or two-step change, or a reload).
+  if (user !== seen) {
+    setSeen(user);
+    if (user.version > base.version) {
+      const untouched = sameValues(values, valuesOf(base));
+      if (untouched) setValues(valuesOf(user));
+      // Adopt its version unless it changed what this form edits: then saving is refused as a conflict.
+      if (untouched || sameValues(valuesOf(base), valuesOf(user))) setBase(user);
+    }
+  }
 
   const emailChanged = values.email.trim().toLowerCase() !== base.email;
 

@@ -35,7 +35,8 @@ export function useProfile() {
     queryKey: accountKeys.profile(),
     queryFn: async ({ signal }) => {
       const user = await unwrap(client.GET("/api/auth/profile", { signal }));
-      session.setUser(user);
+      // Only while still signed in as this writer: an answer arriving after sign-out must not sign anyone back in.
+      if (session.snapshot().user?.id === user.id) session.setUser(user);
       return user;
     },
   });
@@ -58,7 +59,8 @@ export function useChangePassword() {
   return useMutation({
     mutationFn: (body: { current_password: string; new_password: string }) =>
       unwrap(client.POST("/api/auth/password", { body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: accountKeys.sessions() }),
+    // The account's version moved on, and the other devices were signed out.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: accountKeys.all }),
   });
 }
 
@@ -83,12 +85,14 @@ export function useEnrollMfa() {
 export function useSetMfa(action: "confirm" | "disable") {
   const { client, session } = useApi();
   const keep = useKeepUser();
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (code: string) =>
       unwrap(client.POST(action === "confirm" ? "/api/auth/mfa/confirm" : "/api/auth/mfa/disable", { body: { code } })),
     onSuccess: ({ mfa_enabled }) => {
       const user = session.snapshot().user;
       if (user) keep({ ...user, mfa_enabled });
+      return queryClient.invalidateQueries({ queryKey: accountKeys.all });
     },
   });
 }

@@ -69,7 +69,7 @@ const KEPT = " Your work is kept; please try again in a moment.";
 const INTERNAL_TEXT = `Something went wrong on our side.${KEPT}`;
 
 // Words that only a programmer reads: a message holding one is not shown to a writer.
-const TECHNICAL = /\/api\/|\bjson\b|\buuid\b|content-type|authorization|bearer|if-match|etag|\bbytes?\b|<[^>]*>|\bcursor\b|%[a-z]/i;
+const TECHNICAL = /\/api\/|\bjson\b|\buuid\b|content-type|authorization|bearer|if-match|etag|request body|<[^>]*>|\bcursor\b|%[a-z]|\bfield "|unknown field/i;
 
 /** inWords reports whether a server message can be shown to a writer as it is. */
 function inWords(message: string): boolean {
@@ -129,14 +129,14 @@ function withoutEnvelope(status: number): string {
 /** wording turns an error envelope into the sentence a writer is shown. */
 function wording(status: number, code: string, message: string, retryAfterSeconds: number | undefined): string {
   const said = plain(message);
-  const ownWords = inWords(message) ? sentence(said) : "";
+  const ownWords = inWords(said) ? sentence(said) : "";
   switch (code) {
     case "INTERNAL":
       return INTERNAL_TEXT;
     case "VALIDATION_FAILED":
       return ownWords || "Something in the form could not be accepted. Check it and try again.";
     case "MFA_REQUIRED":
-      return "Enter the 6-digit code from your authenticator app to sign in.";
+      return ownWords || "Enter the 6-digit code from your authenticator app to sign in.";
     case "MFA_INVALID":
       return "That code did not work. Codes change every 30 seconds and each works once — enter the current one.";
     case "UNAUTHORIZED":
