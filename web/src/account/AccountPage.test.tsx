@@ -212,13 +212,29 @@ describe("AccountPage", () => {
     expect(calls.find((c) => c.path === "/api/auth/mfa/disable")?.body).toEqual({ code: "111222" });
   });
 
+  it("lists the sections beside them for a quick jump", async () => {
+    renderWithServer(<AccountPage />, { ...base, "GET /api/auth/profile": profile() });
+    const nav = within(await screen.findByRole("navigation", { name: "Account settings" }));
+    expect(nav.getAllByRole("link").map((a) => a.getAttribute("href"))).toEqual([
+      "#profile-heading",
+      "#password-heading",
+      "#mfa-heading",
+      "#sessions-heading",
+    ]);
+    await screen.findByRole("heading", { level: 2, name: "Profile" });
+    for (const id of ["profile-heading", "password-heading", "mfa-heading", "sessions-heading"]) {
+      expect(document.getElementById(id)?.tagName).toBe("H2");
+    }
+  });
+
   it("lists the signed-in devices with this one marked, and signs out everywhere", async () => {
     const { calls, session } = renderWithServer(<AccountPage />, {
       ...base,
       "GET /api/auth/profile": profile(),
       "POST /api/auth/logout": () => ok({ logged_out: true }),
     });
-    const list = await screen.findByRole("list", { hidden: false });
+    const devices = (await screen.findByRole("heading", { name: "Where you're signed in" })).closest("section") as HTMLElement;
+    const list = await within(devices).findByRole("list");
     const rows = within(list).getAllByRole("listitem");
     expect(rows).toHaveLength(2);
     expect(rows[0]).toHaveTextContent("Chrome on Windows");

@@ -36,16 +36,34 @@ export function AccountPage() {
         </div>
       )}
       {user ? (
-        <>
-          {profile.data ? (
-            <ProfileSection user={profile.data} onConflict={async () => (await profile.refetch()).data} />
-          ) : (
-            !profile.isError && <p role="status">Loading your profile…</p>
-          )}
-          <PasswordSection />
-          <MfaSection enabled={user.mfa_enabled} />
-          <SessionsSection />
-        </>
+        <div className="account-layout">
+          <nav aria-label="Account settings" className="account-nav">
+            <ul>
+              <li>
+                <a href="#profile-heading">Profile</a>
+              </li>
+              <li>
+                <a href="#password-heading">Password</a>
+              </li>
+              <li>
+                <a href="#mfa-heading">Two-step sign-in</a>
+              </li>
+              <li>
+                <a href="#sessions-heading">Where you're signed in</a>
+              </li>
+            </ul>
+          </nav>
+          <div className="account-sections">
+            {profile.data ? (
+              <ProfileSection user={profile.data} onConflict={async () => (await profile.refetch()).data} />
+            ) : (
+              !profile.isError && <p role="status">Loading your profile…</p>
+            )}
+            <PasswordSection />
+            <MfaSection enabled={user.mfa_enabled} />
+            <SessionsSection />
+          </div>
+        </div>
       ) : (
         !profile.isError && <p role="status">Loading your account…</p>
       )}

@@ -193,7 +193,7 @@ export function ProfileSection({ user, onConflict }: { user: User; onConflict: (
           />
           <Field
             label="Picture address (optional)"
-            hint="A link to an image of you, starting with https://."
+            hint="A link to an image of you (https://…)."
             name="avatar_url"
             type="url"
             value={values.avatarUrl}
