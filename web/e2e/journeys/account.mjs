@@ -1,7 +1,13 @@
 // The account page: profile, password and two-step sign-in, checked with codes
 // computed here from the secret the page shows (RFC 6238).
 import { createHmac } from "node:crypto";
-import { createStory, expect, shot, signUp } from "../lib.mjs";
+import { createStory, expect, shot as saveShot, signUp } from "../lib.mjs";
+
+/** shot saves a screenshot from the top of the page, so sticky parts sit where a reader first sees them. */
+async function shot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await saveShot(page, name);
+}
 
 /** base32Decode reads an RFC 4648 base32 string (the alphabet A–Z, 2–7). */
 export function base32Decode(text) {

@@ -233,7 +233,7 @@ describe("AccountPage", () => {
       "GET /api/auth/profile": profile(),
       "POST /api/auth/logout": () => ok({ logged_out: true }),
     });
-    const devices = (await screen.findByRole("heading", { name: "Where you're signed in" })).closest("section") as HTMLElement;
+    const devices = (await screen.findByRole("heading", { name: "Signed-in devices" })).closest("section") as HTMLElement;
     const list = await within(devices).findByRole("list");
     const rows = within(list).getAllByRole("listitem");
     expect(rows).toHaveLength(2);

@@ -49,7 +49,7 @@ export function AccountPage() {
                 <a href="#mfa-heading">Two-step sign-in</a>
               </li>
               <li>
-                <a href="#sessions-heading">Where you're signed in</a>
+                <a href="#sessions-heading">Signed-in devices</a>
               </li>
             </ul>
           </nav>

@@ -59,7 +59,7 @@ export function SessionsSection() {
 
   return (
     <section aria-labelledby="sessions-heading" className="account-section">
-      <h2 id="sessions-heading">Where you're signed in</h2>
+      <h2 id="sessions-heading">Signed-in devices</h2>
       {sessions.isPending ? (
         <p role="status">Loading your devices…</p>
       ) : sessions.isError ? (
