@@ -49,9 +49,17 @@ export function DashboardPage() {
             title="My stories"
             stories={mine}
             empty={
-              <p>
-                No stories yet. <Link to="/stories/new">Start your first one</Link> — a novel, a screenplay, a play or a graphic novel.
-              </p>
+              <>
+                <p>No stories yet. Start a novel, a screenplay, a stage play or a graphic novel — or bring in one you've already written.</p>
+                <div className="empty-start">
+                  <Link to="/stories/new" className="button button--primary">
+                    New story
+                  </Link>
+                  <Link to="/import" className="button">
+                    Import a manuscript
+                  </Link>
+                </div>
+              </>
             }
           />
           <StoryList title="Shared with me" stories={shared} empty={<p>When someone invites you to a story, it appears here.</p>} />
