@@ -183,14 +183,29 @@ export function VersionsPanel(props: VersionsPanelProps) {
                 >
                   <span className="version-item__head">
                     <span className="version-item__name">Version {v.version_number}</span>
-                    {i === 0 && <span className="badge version-item__badge">Current</span>}
-                    {kindLabel[v.kind] && <span className="badge">{kindLabel[v.kind]}</span>}
-                  </span>
+                    {i === 0 && (
+                      <>
+                        {" "}
+                        <span className="badge version-item__badge">Current</span>
+                      </>
+                    )}
+                    {kindLabel[v.kind] && (
+                      <>
+                        {" "}
+                        <span className="badge">{kindLabel[v.kind]}</span>
+                      </>
+                    )}
+                  </span>{" "}
                   <span className="version-item__meta">
                     {when(v.updated_at)} · by {who(v)}
-                  </span>
+                  </span>{" "}
                   <span className="version-item__meta">{words(v.word_count)}</span>
-                  {v.change_summary && <span className="version-item__summary">{v.change_summary}</span>}
+                  {v.change_summary && (
+                    <>
+                      {" "}
+                      <span className="version-item__summary">{v.change_summary}</span>
+                    </>
+                  )}
                 </button>
               </li>
             ))}
