@@ -14,12 +14,6 @@ import "./collaborators.css";
 
 export const roleLabel: Record<Role, string> = { owner: "Owner", editor: "Editor", viewer: "Viewer" };
 
-const roleBlurb: Record<Role, string> = {
-  owner: "manages the story, its publishing and its collaborators",
-  editor: "writes the story and its bible",
-  viewer: "reads everything, changes nothing",
-};
-
 function nameOf(c: Collaborator): string {
   return c.display_name || c.username;
 }
@@ -36,7 +30,8 @@ export function CollaboratorsPage() {
     <section className="collaborators" aria-labelledby="collaborators-heading">
       <h2 id="collaborators-heading">Collaborators</h2>
       <p className="collaborators__lede">
-        Owners {roleBlurb.owner}; editors {roleBlurb.editor}; viewers {roleBlurb.viewer}.
+        Owners manage the story, its publishing and its collaborators; editors write the story and its bible; viewers
+        read everything and change nothing.
         {!isOwner && " Only an owner can invite people or change their roles."}
       </p>
       <p role="status" className="collaborators__status">
@@ -91,10 +86,10 @@ function InviteForm({ storyId, onDone }: { storyId: string; onDone(message: stri
   return (
     <form className="invite" onSubmit={submit} aria-labelledby="invite-heading" noValidate>
       <h3 id="invite-heading">Invite someone</h3>
+      <p className="invite__lede">They need an AuthorWorks account; they see the story as soon as you invite them.</p>
       <div className="invite__row">
         <Field
           label="Username or email"
-          hint="They need an AuthorWorks account."
           value={who}
           onChange={(e) => setWho(e.target.value)}
           autoComplete="off"

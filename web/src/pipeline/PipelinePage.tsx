@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import { messageOf } from "../api/errors";
 import { ConfirmDialog } from "../collaborators/ConfirmDialog";
@@ -15,13 +15,13 @@ import {
   canResume,
   holdsStory,
   isActive,
+  planSteps,
   statusLabel,
-  stepLabel,
   usage,
   type Connection,
   type Run,
 } from "./progress";
-import { pipelineKeys, useAIUsage, usePipelines, useRunAction, type RunAction } from "./queries";
+import { pipelineKeys, useAIUsage, usePipelines, useRunAction, useSteps, type RunAction } from "./queries";
 import { useFollowRun } from "./useFollowRun";
 import "./pipeline.css";
 
@@ -125,6 +125,12 @@ function RunPanel({ storyId, initial, writer }: { storyId: string; initial: Run;
   const [confirmCancel, setConfirmCancel] = useState(false);
   const queryClient = useQueryClient();
   const status = run.status;
+  const steps = useSteps(run.id, run.done_steps);
+  const finished = useMemo(() => new Set((steps.data ?? []).map((s) => s.key)), [steps.data]);
+  const plan = useMemo(() => planSteps(run, finished), [run, finished]);
+  const doneCount = plan.filter((s) => s.status === "done").length;
+  const currentAt = plan.findIndex((s) => s.status === "current" || s.status === "failed");
+  const current = plan[currentAt];
 
   // Keep the runs list, the story's word count and its chapters in step with the run.
   useEffect(() => {
@@ -153,7 +159,6 @@ function RunPanel({ storyId, initial, writer }: { storyId: string; initial: Run;
   }
 
   const percent = Math.max(0, Math.min(100, run.percent));
-  const current = run.step ? stepLabel(run.step) : "Waiting for the first step";
   return (
     <section className="run" aria-labelledby="run-heading">
       <div className="run__head">
@@ -182,7 +187,11 @@ function RunPanel({ storyId, initial, writer }: { storyId: string; initial: Run;
             ? `Finished: all ${run.total_steps} steps done.`
             : status === "cancelled"
               ? `Cancelled after ${run.done_steps} of ${run.total_steps} steps.`
-              : `${isActive(run) ? "Now" : "Stopped at"}: ${current} — step ${Math.min(run.done_steps + (isActive(run) ? 1 : 0), run.total_steps)} of ${run.total_steps} (${percent}%)`}
+              : current
+                ? `${status === "failed" ? "Stopped at" : "Now"}: ${current.label} — step ${currentAt + 1} of ${run.total_steps} (${percent}%)`
+                : status === "queued"
+                  ? `Waiting for a worker — ${run.done_steps} of ${run.total_steps} steps done (${percent}%)`
+                  : `${run.done_steps} of ${run.total_steps} steps done (${percent}%)`}
         </p>
       </div>
       <p className="run__usage">{usage(run)}</p>
@@ -215,7 +224,9 @@ function RunPanel({ storyId, initial, writer }: { storyId: string; initial: Run;
           )}
         </div>
       )}
-      {action.error && !confirmCancel && <FormError message={messageOf(action.error)} />}
+      {action.error && !confirmCancel && status !== "completed" && status !== "cancelled" && (
+        <FormError message={messageOf(action.error)} />
+      )}
       {status === "completed" && (
         <p className="run__done">
           <Link className="button button--primary" to={`/stories/${storyId}`}>
@@ -243,7 +254,7 @@ function RunPanel({ storyId, initial, writer }: { storyId: string; initial: Run;
           </p>
         </ConfirmDialog>
       )}
-      <RunSteps run={run} />
+      <RunSteps plan={plan} done={doneCount} total={run.total_steps} error={steps.isError ? messageOf(steps.error) : null} />
     </section>
   );
 }

@@ -1,19 +1,13 @@
-import { useMemo } from "react";
-import { messageOf } from "../api/errors";
-import { planSteps, stepStatusLabel, type Run } from "./progress";
-import { useSteps } from "./queries";
+import { stepStatusLabel, type PlannedStep } from "./progress";
 
-/** RunSteps lists every step of a run with its status, grouped as the run goes: the book, then chapter by chapter. */
-export function RunSteps({ run }: { run: Run }) {
-  const steps = useSteps(run.id, run.done_steps);
-  const finished = useMemo(() => new Set((steps.data ?? []).map((s) => s.key)), [steps.data]);
-  const plan = useMemo(() => planSteps(run, finished), [run, finished]);
+/** RunSteps lists every step of a run with its status. */
+export function RunSteps({ plan, done, total, error }: { plan: PlannedStep[]; done: number; total: number; error: string | null }) {
   return (
-    <details className="run-steps" open={run.total_steps <= 40}>
+    <details className="run-steps" open={total <= 40}>
       <summary>
-        Steps ({run.done_steps} of {run.total_steps} done)
+        Steps ({done} of {total} done)
       </summary>
-      {steps.isError && <p className="run__error">{messageOf(steps.error)}</p>}
+      {error && <p className="run__error">{error}</p>}
       <ol className="run-steps__list">
         {plan.map((s) => (
           <li key={s.key} className={`run-step run-step--${s.status}`}>

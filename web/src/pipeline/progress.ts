@@ -106,8 +106,14 @@ export const stepStatusLabel: Record<StepStatus, string> = {
   waiting: "Not started",
 };
 
+export interface PlannedStep {
+  key: string;
+  label: string;
+  status: StepStatus;
+}
+
 /** planSteps gives every step of the run its status, from the steps finished so far. */
-export function planSteps(run: Run, finished: ReadonlySet<string>): { key: string; label: string; status: StepStatus }[] {
+export function planSteps(run: Run, finished: ReadonlySet<string>): PlannedStep[] {
   const keys = stepKeys(run);
   const done = (k: string, i: number) => finished.has(k) || i < run.done_steps;
   const next = keys.findIndex((k, i) => !done(k, i));
