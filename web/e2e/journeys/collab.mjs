@@ -94,6 +94,8 @@ async function pipelineJourney(page, base) {
   await page.getByRole("button", { name: "Start drafting" }).click();
   const bar = page.getByRole("progressbar", { name: "Drafting progress" });
   await bar.waitFor();
+  // Catch it mid-run for the screenshot when it is not already done.
+  await page.getByText(/^Now: /).waitFor({ timeout: 5000 }).catch(() => {});
   await shot(page, "collab-pipeline-running");
 
   // Pause and resume when the run is slow enough to catch; the offline writer is often done first.

@@ -19,7 +19,7 @@ const labels: Record<NumberField, string> = {
   chapters: "Chapters",
   scenes_per_chapter: "Scenes per chapter",
   words_per_scene: "Words per scene",
-  budget: "Prompt budget per step (tokens)",
+  budget: "Prompt budget (tokens)",
 };
 
 const numbers = new Intl.NumberFormat("en");
@@ -108,7 +108,7 @@ export function StartForm({ storyId, onStarted }: { storyId: string; onStarted(r
         {field("chapters", "1 to 60.")}
         {field("scenes_per_chapter", "1 to 8.")}
         {field("words_per_scene", "200 to 4,000.", 100)}
-        {field("budget", "Optional, 2,000 to 180,000. Empty: the server's setting.", 1000)}
+        {field("budget", "Per step; 2,000 to 180,000, or empty for the server's setting.", 1000)}
       </div>
       <div className="start-run__check">
         <input id={checkId} type="checkbox" checked={continuity} onChange={(e) => setContinuity(e.target.checked)} />
