@@ -94,7 +94,12 @@ export function BiblePage() {
               onKeyDown={key}
             >
               {label}
-              {n !== null && <span className="bible-tab__count"> {n}</span>}
+              {n !== null && (
+                <>
+                  {" "}
+                  <span className="bible-tab__count">{n}</span>
+                </>
+              )}
             </button>
           );
         })}
