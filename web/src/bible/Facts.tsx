@@ -131,7 +131,7 @@ function AddFact({ storyId, subject, name }: { storyId: string; subject: FactSub
         label="New fact"
         value={draft.fact}
         error={errors.fact}
-        placeholder="has lost her left hand"
+        placeholder={"character_id" in subject ? "has lost her left hand" : "is flooded at every high tide"}
         onChange={(e) => setDraft((d) => ({ ...d, fact: e.target.value }))}
       />
       <div className="bible-form__row bible-form__row--chapters">

@@ -9,10 +9,15 @@ import { fieldOf, hasErrors, validateRelationship, type RelationshipDraft } from
 
 const KIND_SUGGESTIONS = ["ally", "brother", "child", "enemy", "friend", "lover", "mentor", "parent", "rival", "sister", "spouse"];
 
-/** sentence states a relationship the same way from both ends: "Mara is Jonah's sister." */
+/** relationshipSentence states a relationship the same way from both ends: "Mara is Jonah's sister." */
 export function relationshipSentence(r: Relationship, self: string): [string, string, string] {
   const [to, from] = r.direction === "outgoing" ? [r.other_character_name, self] : [self, r.other_character_name];
   return [to, `${from}’s`, r.kind];
+}
+
+function relationshipText(r: Relationship, self: string): string {
+  const [to, ofWhom, kind] = relationshipSentence(r, self);
+  return `${to} is ${ofWhom} ${kind}`;
 }
 
 interface RelationshipsProps {
@@ -84,7 +89,7 @@ export function Relationships({ storyId, character, characters, writable, onOpen
           onConfirm={() => remove.mutate(removing.id, { onSuccess: () => setRemoving(null) })}
         >
           <p>
-            {relationshipSentence(removing, character.name).join(" ")} — this will be forgotten for both characters. The characters
+            “{relationshipText(removing, character.name)}” — this will be forgotten for both characters. The characters
             themselves stay.
           </p>
         </ConfirmDialog>
@@ -116,7 +121,7 @@ function AddRelationship({ storyId, character, characters }: { storyId: string; 
       {
         onSuccess: (r) => {
           setDraft({ to: "", kind: "", description: "" });
-          setDone(`Added: ${relationshipSentence(r, character.name).join(" ")}.`);
+          setDone(`Added: ${relationshipText(r, character.name)}.`);
         },
         onError: (err) => {
           const field = fieldOf(err);

@@ -72,6 +72,10 @@ function StoryTextsForm({ story }: { story: Story }) {
 
   function submit(e: FormEvent) {
     e.preventDefault();
+    if (!dirty) {
+      setStatus("Nothing to save: no changes since the last save.");
+      return;
+    }
     send(base.version);
   }
 
@@ -124,7 +128,7 @@ function StoryTextsForm({ story }: { story: Story }) {
         }}
       />
       <div className="bible-form__actions">
-        <button type="submit" className="button button--primary" disabled={save.isPending || !dirty}>
+        <button type="submit" className="button button--primary" disabled={save.isPending}>
           {save.isPending ? "Saving…" : "Save synopsis and style guide"}
         </button>
         <p role="status" className="bible-done">
