@@ -72,7 +72,11 @@ async function bibleJourney(page, base) {
   await characters.getByRole("heading", { name: "Jonah Quell", level: 3 }).waitFor();
   await characters.locator(".bible-row__text", { hasText: "Jonah Quell is Mara Quell’s brother." }).waitFor();
   await page.getByRole("tab", { name: "World 1" }).click();
-  await world.getByRole("button", { name: /Lantern Hall.*also the Hall, the Lantern/ }).waitFor();
+  await world.getByRole("button", { name: /Lantern Hall.*also the Hall, the Lantern/ }).click();
+  await world.getByRole("button", { name: "Edit" }).click();
+  await world.getByRole("form", { name: "Edit Lantern Hall" }).getByRole("button", { name: "Remove the Lantern" }).waitFor();
+  await shot(page, "bible-world-edit");
+  await world.getByRole("button", { name: "Cancel" }).click();
 
   // And the server has it.
   const session = await api(base, "POST", "/api/auth/login", { username: user.username, password: user.password });
