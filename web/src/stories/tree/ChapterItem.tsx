@@ -1,7 +1,7 @@
 import { useDroppable } from "@dnd-kit/core";
 import { SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { messageOf } from "../../api/errors";
 import { words } from "../../ui/format";
@@ -11,6 +11,8 @@ import { useFocusRequest } from "./focus";
 import { useCreateScene, useDeleteChapter, useUpdateChapter, type Character, type Scene } from "./queries";
 import { RowActions, type MoveTarget } from "./RowActions";
 import { SceneItem } from "./SceneItem";
+
+const CHAPTER_DATA = { type: "chapter" };
 
 /** zoneId names a chapter's scene area as a drop target (scenes can be dropped on an empty chapter). */
 export const zoneId = (chapterId: string) => `zone:${chapterId}`;
@@ -80,10 +82,11 @@ export function ChapterItem(props: ChapterItemProps) {
   const { storyId, chapter, chapterCount, scenes, scenesError, writer, activeType, moving } = props;
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
     id: chapter.id,
-    data: { type: "chapter" },
-    disabled: !writer || activeType === "scene",
+    data: CHAPTER_DATA,
+    disabled: { draggable: !writer || activeType === "scene", droppable: !writer || activeType === "scene" },
   });
-  const { setNodeRef: setZoneRef } = useDroppable({ id: zoneId(chapter.id), data: { type: "zone", chapterId: chapter.id }, disabled: !writer || activeType !== "scene" });
+  const zoneData = useMemo(() => ({ type: "zone", chapterId: chapter.id }), [chapter.id]);
+  const { setNodeRef: setZoneRef } = useDroppable({ id: zoneId(chapter.id), data: zoneData, disabled: !writer || activeType !== "scene" });
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const update = useUpdateChapter(storyId);

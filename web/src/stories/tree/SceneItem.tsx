@@ -1,6 +1,6 @@
 import { useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import { ApiError, messageOf } from "../../api/errors";
 import { words } from "../../ui/format";
@@ -31,8 +31,9 @@ export function SceneItem(props: SceneItemProps) {
   const { storyId, scene, chapterNumber, sceneCount, writer, showCard, characters, charactersError, dragDisabled, moving, moveTargets } = props;
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
     id: scene.id,
-    data: { type: "scene", chapterId: scene.chapter_id },
-    disabled: !writer || dragDisabled,
+    data: useMemo(() => ({ type: "scene", chapterId: scene.chapter_id }), [scene.chapter_id]),
+    // A boolean would only stop dragging it: while a chapter is dragged, scenes are no place to drop it either.
+    disabled: { draggable: !writer || dragDisabled, droppable: !writer || dragDisabled },
   });
   const [open, setOpen] = useState<"none" | "card" | "actions">("none");
   const [confirming, setConfirming] = useState(false);
