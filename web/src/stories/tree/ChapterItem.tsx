@@ -103,8 +103,10 @@ export function ChapterItem(props: ChapterItemProps) {
   useEffect(() => {
     const r = focus.request;
     if (!r || r.id !== chapter.id || r.from === place) return;
-    const wanted = r.control === "up" ? upRef.current : r.control === "down" ? downRef.current : null;
-    (wanted && !wanted.disabled ? wanted : actionsRef.current)?.focus();
+    // The button pressed, or the other one when it has reached an end (a disabled button cannot take the focus).
+    const order = r.control === "up" ? [upRef, downRef] : r.control === "down" ? [downRef, upRef] : [];
+    const target = order.map((ref) => ref.current).find((b) => b && !b.disabled) ?? actionsRef.current;
+    target?.focus();
     focus.done();
   }, [focus, chapter.id, place]);
 
@@ -139,9 +141,10 @@ export function ChapterItem(props: ChapterItemProps) {
             className="button button--quiet tree-row__toggle"
             aria-expanded={open}
             aria-controls={open ? actionsId : undefined}
+            aria-label={`Edit chapter ${title}`}
             onClick={() => setOpen(!open)}
           >
-            Edit<span className="visually-hidden"> chapter {title}</span>
+            Edit
           </button>
         )}
       </div>

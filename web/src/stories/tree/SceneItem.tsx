@@ -51,8 +51,10 @@ export function SceneItem(props: SceneItemProps) {
   useEffect(() => {
     const r = focus.request;
     if (!r || r.id !== scene.id || r.from === place) return;
-    const wanted = r.control === "up" ? upRef.current : r.control === "down" ? downRef.current : null;
-    (wanted && !wanted.disabled ? wanted : actionsRef.current)?.focus();
+    // The button pressed, or the other one when it has reached an end (a disabled button cannot take the focus).
+    const order = r.control === "up" ? [upRef, downRef] : r.control === "down" ? [downRef, upRef] : [];
+    const target = order.map((ref) => ref.current).find((b) => b && !b.disabled) ?? actionsRef.current;
+    target?.focus();
     focus.done();
   }, [focus, scene.id, place]);
 
@@ -81,9 +83,10 @@ export function SceneItem(props: SceneItemProps) {
             className="button button--quiet tree-row__toggle"
             aria-expanded={open === "card"}
             aria-controls={open === "card" ? cardId : undefined}
+            aria-label={`Card of scene ${title}`}
             onClick={() => setOpen(open === "card" ? "none" : "card")}
           >
-            Card<span className="visually-hidden"> of scene {title}</span>
+            Card
           </button>
         )}
         {writer && (
@@ -93,9 +96,10 @@ export function SceneItem(props: SceneItemProps) {
             className="button button--quiet tree-row__toggle"
             aria-expanded={open === "actions"}
             aria-controls={open === "actions" ? actionsId : undefined}
+            aria-label={`Edit scene ${title}`}
             onClick={() => setOpen(open === "actions" ? "none" : "actions")}
           >
-            Edit<span className="visually-hidden"> scene {title}</span>
+            Edit
           </button>
         )}
       </div>
