@@ -3,7 +3,7 @@ import { SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-
 import { CSS } from "@dnd-kit/utilities";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { messageOf } from "../../api/errors";
+import { ApiError, messageOf } from "../../api/errors";
 import { words } from "../../ui/format";
 import type { ChapterSummary } from "../queries";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -113,7 +113,12 @@ export function ChapterItem(props: ChapterItemProps) {
   const completed = chapter.status === "completed";
   const sceneIds = scenes?.map((s) => s.id) ?? [];
   const moveTargets: MoveTarget[] = props.chapters.filter((c) => c.id !== chapter.id).map((c) => ({ id: c.id, label: chapterLabel(c) }));
-  const statusError = update.isError && update.variables.status !== undefined ? messageOf(update.error) : null;
+  const statusError =
+    update.isError && update.variables.status !== undefined
+      ? update.error instanceof ApiError && update.error.code === "VERSION_CONFLICT"
+        ? "Someone else changed this chapter just now. It has been reloaded: try again."
+        : messageOf(update.error)
+      : null;
 
   return (
     <li

@@ -189,6 +189,13 @@ export function ManuscriptTree({ story, chapters, writer }: TreeProps) {
           {error}
         </p>
       )}
+      {writer && (
+        <p className="tree-hint">
+          Drag a row by its handle (<span aria-hidden="true">⠿</span>
+          <span className="visually-hidden">the Drag button</span>) to reorder it, or open its Edit panel to move it up, down or to another
+          chapter. Titles open the text.
+        </p>
+      )}
       <p className="visually-hidden" role="status">
         {announcement}
       </p>
