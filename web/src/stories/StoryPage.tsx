@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from "react";
-import { Link } from "react-router";
 import { ApiError, messageOf } from "../api/errors";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { words } from "../ui/format";
-import { useChapters, useCreateChapter } from "./queries";
+import { useChapters, useCreateChapter, type Story } from "./queries";
 import { canWrite, useStoryOutlet } from "./StoryLayout";
+import { ManuscriptTree } from "./tree/ManuscriptTree";
+import { isReader } from "./tree/queries";
 
 function AddChapter({ storyId }: { storyId: string }) {
   const create = useCreateChapter(storyId);
@@ -38,11 +39,19 @@ function AddChapter({ storyId }: { storyId: string }) {
   );
 }
 
-function Chapters({ storyId, canWrite }: { storyId: string; canWrite: boolean }) {
-  const chapters = useChapters(storyId);
+function Chapters({ story }: { story: Story }) {
+  const chapters = useChapters(story.id);
+  const writer = canWrite(story);
   return (
     <section aria-labelledby="chapters-heading" className="chapters">
-      <h2 id="chapters-heading">Chapters</h2>
+      <div className="chapters__heading">
+        <h2 id="chapters-heading">Chapters</h2>
+        {chapters.isSuccess && chapters.data.length > 0 && (
+          <p className="chapters__total">
+            {chapters.data.length === 1 ? "1 chapter" : `${chapters.data.length} chapters`} · {words(story.word_count)}
+          </p>
+        )}
+      </div>
       {chapters.isPending ? (
         <p role="status">Loading chapters…</p>
       ) : chapters.isError ? (
@@ -50,28 +59,18 @@ function Chapters({ storyId, canWrite }: { storyId: string; canWrite: boolean })
           {messageOf(chapters.error)}
         </p>
       ) : chapters.data.length === 0 ? (
-        <p className="empty">No chapters yet.{canWrite && " Add the first one below."}</p>
+        <p className="empty">
+          {isReader(story) ? "No chapters are published yet." : `No chapters yet.${writer ? " Add the first one below." : ""}`}
+        </p>
       ) : (
-        <ol className="chapter-list">
-          {chapters.data.map((c) => (
-            <li key={c.id} className="chapter-row">
-              <span className="chapter-row__number">{c.chapter_number}</span>
-              <Link className="chapter-row__title" to={`/stories/${storyId}/chapters/${c.id}`}>
-                {c.title || "Untitled chapter"}
-              </Link>
-              <span className="chapter-row__meta">
-                {words(c.word_count)} · {c.status === "completed" ? "Completed" : "Draft"}
-              </span>
-            </li>
-          ))}
-        </ol>
+        <ManuscriptTree story={story} chapters={chapters.data} writer={writer} />
       )}
-      {canWrite && <AddChapter storyId={storyId} />}
+      {writer && <AddChapter storyId={story.id} />}
     </section>
   );
 }
 
-/** StoryPage is the manuscript tab of a story's workspace: its premise and chapters; a chapter's title opens it in the editor. */
+/** StoryPage is the manuscript tab of a story's workspace: its premise and the tree of chapters and scenes; a title opens it in the editor. */
 export function StoryPage() {
   const s = useStoryOutlet();
   return (
@@ -81,7 +80,7 @@ export function StoryPage() {
           <p>{s.description}</p>
         </section>
       )}
-      <Chapters storyId={s.id} canWrite={canWrite(s)} />
+      <Chapters story={s} />
     </>
   );
 }

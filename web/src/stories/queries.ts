@@ -14,6 +14,9 @@ export const storyKeys = {
   list: () => [...storyKeys.all, "list"] as const,
   one: (id: string) => [...storyKeys.all, id] as const,
   chapters: (id: string) => [...storyKeys.all, id, "chapters"] as const,
+  /** The scenes of one chapter of the story. */
+  scenes: (id: string, chapterId: string) => [...storyKeys.all, id, "scenes", chapterId] as const,
+  characters: (id: string) => [...storyKeys.all, id, "characters"] as const,
 };
 
 const PAGE_SIZE = 24;
