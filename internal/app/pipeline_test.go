@@ -18,10 +18,11 @@ type pipelineRun struct {
 	Error      string  `json:"error"`
 }
 
-// waitRun polls a run until done(run) holds or a minute passes.
+// waitRun polls a run until done(run) holds or five minutes pass (a hang guard:
+// a 36-step run has taken over a minute on a loaded 2-core machine).
 func (a *testApp) waitRun(t testing.TB, token, id string, done func(pipelineRun) bool) pipelineRun {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
+	deadline := time.Now().Add(5 * time.Minute)
 	for {
 		var run pipelineRun
 		a.do(t, req{Method: "GET", Path: "/api/pipelines/" + id, Token: token}).expect(t, http.StatusOK, "").into(t, &run)
