@@ -24,6 +24,7 @@ import {
 } from "./formats";
 import { idleJob, jobReducer, statusText, type Export } from "./progress";
 import "./exports.css";
+import "./controls.css";
 
 /** ExportPage: pick a format, watch the job, download. */
 export function ExportPage() {
