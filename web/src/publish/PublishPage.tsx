@@ -239,7 +239,7 @@ function ReaderLink({ story }: { story: Story }) {
       </p>
       <div className="publish-link__row">
         <label htmlFor={inputId} className="visually-hidden">
-          Reader link
+          Reader link address
         </label>
         <input id={inputId} className="publish-link__url" readOnly value={url} aria-describedby={`${inputId}-hint`} onFocus={(e) => e.target.select()} />
         <button type="button" className="button" onClick={() => void copy()}>
