@@ -166,6 +166,19 @@ async function publishJourney(page, base) {
   const token = await tokenOf(base, user);
   const chapter = await api(base, "GET", `/api/chapters/${chapterId}`, null, token);
   await api(base, "PUT", `/api/chapters/${chapterId}`, { version: chapter.version, status: "completed" }, token);
+  // A second finished chapter and a draft one readers must not see; a description for the title page.
+  await api(base, "POST", `/api/stories/${storyId}/chapters`, {
+    title: "The Drowned Bell",
+    status: "completed",
+    markdown: "At the lowest tide the bell tower stood *dry* for the first time in a hundred years.\n\n***\n\nMara climbed it before dawn.",
+  }, token);
+  await api(base, "POST", `/api/stories/${storyId}/chapters`, { title: "Unfinished Notes", markdown: "Not ready." }, token);
+  const story = await api(base, "GET", `/api/stories/${storyId}`, null, token);
+  await api(base, "PUT", `/api/stories/${storyId}`, {
+    version: story.version,
+    genre: "Fantasy",
+    description: "When the sea around Kettle Island turns as clear as glass, the drowned village beneath it wakes.",
+  }, token);
 
   await page.goto(`${base}/stories/${storyId}`);
   await page.getByRole("heading", { name: "Chapters" }).waitFor();
@@ -174,6 +187,12 @@ async function publishJourney(page, base) {
   await page.getByRole("link", { name: "Low Water" }).first().click();
   await page.getByRole("heading", { name: "Low Water", level: 1 }).waitFor();
   await page.getByText(text).waitFor();
+  await page.getByRole("link", { name: /The Drowned Bell/ }).click();
+  await page.getByRole("heading", { name: "The Drowned Bell", level: 1 }).waitFor();
+  await page.getByText("Mara climbed it before dawn.").waitFor();
+  expect((await page.getByText("Unfinished Notes").count()) === 0, "a draft chapter is shown to readers");
+  await page.getByRole("link", { name: /Previous/ }).click();
+  await page.getByRole("heading", { name: "Low Water", level: 1 }).waitFor();
   const title = await page.title();
   expect(title.includes("Low Water") && title.includes("The Glass Tide"), `the reader's title is ${JSON.stringify(title)}`);
   await shot(page, "io-reader-chapter");

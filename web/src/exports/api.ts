@@ -182,6 +182,6 @@ export async function downloadExport(api: Api, e: Export, fallbackName: string):
   }
   const res = await api.client.GET("/api/exports/{id}/download", { params: { path: { id: e.id } }, parseAs: "blob" });
   const { response } = res;
-  if (!response.ok || !(res.data instanceof Blob)) throw toApiError(response.status, res.error, response.headers);
+  if (!response.ok || !res.data) throw toApiError(response.status, res.error, response.headers);
   saveBlob(res.data, fileNameFrom(response.headers.get("Content-Disposition"), fallbackName));
 }

@@ -172,7 +172,11 @@ function SettingsForm({ story }: { story: Story }) {
         <div className="choices">
           {visibilityChoices.map((c) => (
             <label key={c.value} className="choice">
-              <input type="radio" name="visibility" value={c.value} checked={visibility === c.value} onChange={() => setVisibility(c.value)} />
+              <input type="radio" name="visibility" value={c.value} checked={visibility === c.value} onChange={() => {
+                  setVisibility(c.value);
+                  setSaved("");
+                }}
+              />
               <span className="choice__label">{c.label}</span>
               <span className="choice__blurb">{c.blurb}</span>
             </label>
@@ -193,6 +197,7 @@ function SettingsForm({ story }: { story: Story }) {
           onChange={(e) => {
             const v = statusChoices.find((s) => s === e.target.value);
             if (v) setStatus(v);
+            setSaved("");
           }}
         >
           {published && <option value="published">{statusLabel.published}</option>}
