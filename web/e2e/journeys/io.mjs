@@ -9,6 +9,21 @@ function newUser(tag) {
   return { email: `${n}@example.com`, username: n, password: "a long enough passphrase" };
 }
 
+/**
+ * signedOut makes sure no one is signed in: the harness clears storage while the
+ * previous journey's session may still be refreshing, which can write it back.
+ */
+async function signedOut(page, base) {
+  await page.goto(`${base}/signin`);
+  const signIn = page.getByRole("heading", { name: "Sign in" });
+  const signOut = page.getByRole("button", { name: "Sign out" });
+  await signIn.or(signOut).first().waitFor();
+  if (await signOut.isVisible()) {
+    await signOut.click();
+    await signIn.waitFor();
+  }
+}
+
 async function tokenOf(base, user) {
   const t = await api(base, "POST", "/api/auth/login", { email: user.username, password: user.password });
   return t.access_token;
@@ -108,6 +123,7 @@ export async function publishAndRead(page, base) {
 
 async function exportJourney(page, base) {
   await page.setViewportSize({ width: 1280, height: 800 });
+  await signedOut(page, base);
   await signUp(page, base, newUser("exporter"));
   await createStory(page, "Novel", "Salt and Lanterns");
   await writeChapter(page, "The Harbour", "The boats came in before the storm, one lantern at a time.");
@@ -118,6 +134,7 @@ async function exportJourney(page, base) {
 
 async function importJourney(page, base) {
   await page.setViewportSize({ width: 1280, height: 800 });
+  await signedOut(page, base);
   await signUp(page, base, newUser("importer"));
   const dir = mkdtempSync(join(tmpdir(), "authorworks-e2e-import-"));
   const file = join(dir, "orchard.md");
@@ -155,6 +172,7 @@ async function importJourney(page, base) {
 
 async function publishJourney(page, base) {
   await page.setViewportSize({ width: 1280, height: 800 });
+  await signedOut(page, base);
   const user = newUser("publisher");
   await signUp(page, base, user);
   await createStory(page, "Novel", "The Glass Tide");

@@ -33,6 +33,7 @@ function props(over: Partial<Parameters<typeof ImportPreview>[0]> = {}) {
 describe("ImportPreview", () => {
   it("lists the chapters found with their word counts and opening words", () => {
     render(<ImportPreview {...props()} />);
+    expect(screen.getByRole("heading", { name: "What will be imported" })).toHaveFocus();
     const rows = within(screen.getByRole("table")).getAllByRole("row");
     expect(rows).toHaveLength(3);
     expect(rows[1]).toHaveTextContent("Chapter One");

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { components } from "../api/schema";
 import { Field, TextAreaField } from "../ui/Field";
 import { FormError } from "../ui/FormError";
@@ -34,6 +34,9 @@ export function ImportPreview(p: Props) {
   const [choices, setChoices] = useState<ImportChoices>({ title: preview.title, genre: "", description: "" });
   const fieldErr = (f: keyof ImportChoices) => (p.fieldError?.field === f ? p.fieldError.message : undefined);
   const script = preview.content_type === "screenplay";
+  // The file input this replaces had focus: bring the reader to what was found.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), []);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -42,7 +45,9 @@ export function ImportPreview(p: Props) {
 
   return (
     <section className="import-preview" aria-labelledby="import-preview-heading">
-      <h2 id="import-preview-heading">What will be imported</h2>
+      <h2 id="import-preview-heading" ref={headingRef} tabIndex={-1}>
+        What will be imported
+      </h2>
       <dl className="import-preview__facts">
         <div>
           <dt>File</dt>
