@@ -130,6 +130,8 @@ async function exportJourney(page, base) {
   await page.goto(`${base}/stories/${storyIdOf(page)}`);
   await page.getByRole("heading", { name: "Chapters" }).waitFor();
   await exportEpub(page);
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await shot(page, "io-export-completed-tablet");
 }
 
 async function importJourney(page, base) {
@@ -162,6 +164,9 @@ async function importJourney(page, base) {
   await page.getByLabel("Title").fill("The Orchard");
   await page.getByLabel("Genre (optional)").fill("Literary");
   await shot(page, "io-import-preview");
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await shot(page, "io-import-preview-tablet");
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole("button", { name: "Import", exact: true }).click();
   await page.getByRole("heading", { name: "The Orchard", level: 1 }).waitFor();
   await page.getByRole("heading", { name: "Chapters" }).waitFor();
