@@ -19,9 +19,7 @@ export function isPendingSuggestion(n: EditorText): boolean {
 }
 
 function without(leaf: EditorText, ...keys: string[]): EditorText {
-  const out: EditorText = { ...leaf };
-  for (const k of keys) delete out[k];
-  return out;
+  return Object.fromEntries(Object.entries(leaf).filter(([k]) => !keys.includes(k))) as EditorText;
 }
 
 type Child = EditorElement | EditorText;
@@ -122,4 +120,10 @@ export function withoutSuggestions(value: EditorValue): EditorValue {
     const children = mapLeaves(block.children, (leaf) => (isPendingSuggestion(leaf) ? [] : [leaf]));
     return { ...block, children: children.length > 0 ? children : [{ text: "" }] };
   });
+}
+
+/** anySuggestion reports whether a suggestion is pending anywhere in the value. */
+export function anySuggestion(value: EditorValue): boolean {
+  const walk = (children: Child[]): boolean => children.some((c) => (isElement(c) ? walk(c.children) : isPendingSuggestion(c) || typeof c[SUGGESTION_REMOVED] === "string"));
+  return value.some((b) => walk(b.children));
 }
