@@ -268,7 +268,7 @@ function PanelAnswer({ generation, bridge }: { generation: Generation; bridge: S
   const list = generation.mode === "brainstorm" ? ideas(generation.text) : [];
   if (list.length === 0) return <div className="ai-answer">{generation.text}</div>;
   return (
-    <ol className="ai-ideas">
+    <ol className="ai-ideas" aria-label="Ideas">
       {list.map((idea, i) => (
         <li key={i}>
           <p>{idea}</p>

@@ -18,8 +18,8 @@ export function PromptInspector({ storyId, request, modeLabel, onClose }: Prompt
   const preview = usePreview(storyId, request);
   useEffect(() => {
     const d = ref.current;
-    if (d && !d.open) d.showModal?.();
-    return () => d?.close?.();
+    if (d && !d.open) d.showModal();
+    return () => d?.close();
   }, []);
   const p = preview.data;
   const prompt = p ? [...p.system.map((b) => b.Text), ...p.messages.map((m) => `[${m.Role}]\n${m.Text}`)].join("\n\n") : "";
