@@ -175,15 +175,15 @@ export function AiPanel({ storyId, target, selection, bridge }: AiPanelProps) {
               value={m.mode}
               checked={mode === m.mode}
               onChange={() => setMode(m.mode)}
-              aria-describedby={`${ids}-mode-${m.mode}-hint`}
+              aria-describedby={mode === m.mode ? `${ids}-mode-hint` : undefined}
             />
             <label htmlFor={`${ids}-mode-${m.mode}`}>{m.label}</label>
-            <span className="ai-mode__hint" id={`${ids}-mode-${m.mode}-hint`}>
-              {m.hint}
-            </span>
           </div>
         ))}
       </fieldset>
+      <p className="ai-hint" id={`${ids}-mode-hint`}>
+        {info.hint}
+      </p>
       <div className="field">
         <label htmlFor={`${ids}-instruction`}>Instructions{instructionRequired ? "" : " (optional)"}</label>
         <textarea
@@ -233,7 +233,7 @@ export function AiPanel({ storyId, target, selection, bridge }: AiPanelProps) {
       </div>
       {error && !instructionError && <FormError message={error.message} />}
 
-      <div className="ai-result">
+      <div className="ai-result" data-generation-id={"generation" in run ? run.generation.id : undefined}>
         <p role="status" aria-live="polite" className="ai-status">
           {STATUS[run.phase]}
         </p>

@@ -21,7 +21,7 @@ const SECTION: Record<string, string> = {
   card: "Scene card",
   target: "Text to summarize",
   selection: "Selected passage",
-  instruction: "Your instruction",
+  instruction: "The request",
 };
 
 function PartsTable({ caption, parts, dropped }: { caption: string; parts: PromptManifest["parts"]; dropped?: boolean }) {

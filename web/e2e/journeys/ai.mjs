@@ -1,0 +1,97 @@
+import { addAndOpenChapter, api, createStory, expect, shot, signUp, waitSaved } from "../lib.mjs";
+
+/** aiLeaves returns the text leaves of a stored document that carry an `ai` mark. */
+function aiLeaves(doc) {
+  return doc.flatMap((b) => b.children.flatMap((c) => (c.type === "a" ? c.children : [c]))).filter((t) => typeof t.ai === "string");
+}
+
+/** runContinue opens the AI tab, runs Continue and waits for the suggestion in the text. */
+async function runContinue(page) {
+  await page.getByRole("tab", { name: "AI" }).click();
+  await page.getByRole("radio", { name: "Continue" }).check();
+  await page.getByRole("button", { name: "Generate" }).click();
+  await page.getByText("Suggestion ready in the text: accept or reject it.").waitFor();
+  await page.locator(".editor ins.doc-suggestion").first().waitFor();
+  return page.locator(".ai-result").getAttribute("data-generation-id");
+}
+
+/**
+ * generateAndAccept, on an open chapter editor: opens the AI tab, runs Continue,
+ * accepts the suggestion and waits for it to be saved; it returns the generation id.
+ */
+export async function generateAndAccept(page) {
+  const id = await runContinue(page);
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.getByText("Accepted: the text is yours now and will be saved.").waitFor();
+  await waitSaved(page);
+  expect(await page.locator(".editor ins.doc-suggestion").count() === 0, "the suggestion is still marked after Accept");
+  return id;
+}
+
+async function offlineGenerateAndAccept(page, base) {
+  const stamp = Date.now().toString(36);
+  const user = { email: `ai-${stamp}@example.com`, username: `ai${stamp}`, password: "a long enough passphrase" };
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signUp(page, base, user);
+  await createStory(page, "Novel", "The Harbour");
+  const editor = await addAndOpenChapter(page, "Fog");
+  const chapterId = /\/chapters\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+  expect(chapterId, `no chapter id in ${page.url()}`);
+  await editor.click();
+  await page.keyboard.type("The harbour lay quiet under the lamps.");
+  await waitSaved(page);
+
+  const session = await api(base, "POST", "/api/auth/login", { username: user.username, password: user.password });
+  const stored = async () => (await api(base, "GET", `/api/chapters/${chapterId}`, null, session.access_token)).content;
+  const before = await stored();
+
+  // Reject: the text is as it was, nothing of the suggestion saved.
+  await runContinue(page);
+  await page.getByText("Offline writer: placeholder text, no AI model was called.").first().waitFor();
+  await shot(page, "ai-editor-suggestion");
+  await page.waitForTimeout(2000); // longer than the autosave's pause: a pending suggestion must not be saved
+  expect(JSON.stringify(await stored()) === JSON.stringify(before), "a pending suggestion was saved");
+  await page.getByRole("button", { name: "Reject" }).click();
+  await page.getByText("Rejected: the suggestion is gone.").waitFor();
+  await page.waitForTimeout(2000);
+  expect(JSON.stringify(await stored()) === JSON.stringify(before), "the text changed after Reject");
+  expect(await page.locator(".editor ins.doc-suggestion").count() === 0, "the suggestion is still shown after Reject");
+
+  // The prompt inspector.
+  await page.getByRole("button", { name: "What the AI will read" }).click();
+  const dialog = page.getByRole("dialog", { name: /What the AI will read/ });
+  await dialog.getByRole("table", { name: "What the prompt holds" }).waitFor();
+  await shot(page, "ai-prompt-inspector");
+  await dialog.getByRole("button", { name: "Close" }).click();
+
+  // Accept: the stored text carries the generation's id on the AI's words.
+  const generationId = await generateAndAccept(page);
+  expect(/^[0-9a-f-]{36}$/.test(generationId ?? ""), `generation id ${generationId}`);
+  const after = await stored();
+  const leaves = aiLeaves(after);
+  expect(leaves.length > 0, `no ai-marked text in ${JSON.stringify(after)}`);
+  expect(leaves.every((t) => t.ai === generationId), `ai marks ${JSON.stringify(leaves.map((t) => t.ai))}, want ${generationId}`);
+  expect(JSON.stringify(after).includes("The harbour lay quiet under the lamps."), "the writer's sentence is gone");
+
+  // The story's AI history, with this month's usage.
+  await page.getByRole("link", { name: "All of this story's AI history" }).click();
+  await page.getByRole("heading", { name: "Your AI use this month" }).waitFor();
+  await page.getByRole("table").waitFor();
+  const rows = await page.locator(".history-table tbody tr").count();
+  expect(rows === 2, `history lists ${rows} generations, want 2`);
+  await shot(page, "ai-history");
+  await page.getByRole("button", { name: /^Open/ }).first().click();
+  await page.getByRole("dialog").getByRole("heading", { name: "What it wrote" }).waitFor();
+  await shot(page, "ai-history-detail");
+  await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+
+  // A tablet in portrait: the panel goes below the text.
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await page.goBack();
+  await page.locator('[contenteditable="true"].editor').waitFor();
+  await page.getByRole("tab", { name: "AI" }).waitFor();
+  await shot(page, "ai-editor-tablet");
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+export const journeys = [["ai: generate with the offline writer and accept", offlineGenerateAndAccept]];
