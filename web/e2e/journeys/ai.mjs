@@ -94,4 +94,50 @@ async function offlineGenerateAndAccept(page, base) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-export const journeys = [["ai: generate with the offline writer and accept", offlineGenerateAndAccept]];
+async function sceneJourney(page, base) {
+  const stamp = Date.now().toString(36);
+  const user = { email: `ai-scene-${stamp}@example.com`, username: `aiscene${stamp}`, password: "a long enough passphrase" };
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signUp(page, base, user);
+  await createStory(page, "Novel", "The Pier");
+  await addAndOpenChapter(page, "Night");
+  const storyId = /\/stories\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+  const chapterId = /\/chapters\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+  const session = await api(base, "POST", "/api/auth/login", { username: user.username, password: user.password });
+  const scene = await api(
+    base,
+    "POST",
+    `/api/chapters/${chapterId}/scenes`,
+    { title: "The pier", card: { goal: "Mara waits for the boat", beats: ["The boat is late", "A stranger arrives"], target_words: 300 } },
+    session.access_token,
+  );
+
+  // The chapter lists its scenes; a scene opens in the same editor.
+  await page.reload();
+  await page.getByRole("navigation", { name: "Scenes of this chapter" }).getByRole("link", { name: "1. The pier" }).click();
+  await page.getByRole("heading", { name: "Scene 1: The pier" }).waitFor();
+  const crumbs = await page.getByRole("navigation", { name: "Breadcrumb" }).innerText();
+  expect(crumbs.includes("The Pier") && crumbs.includes("Chapter 1: Night") && crumbs.includes("Scene 1: The pier"), `crumbs ${crumbs}`);
+  expect(page.url().endsWith(`/stories/${storyId}/scenes/${scene.id}`), page.url());
+  const editor = page.locator('[contenteditable="true"].editor');
+  await editor.click();
+  await page.keyboard.type("Mara counted the lights on the water.");
+  await waitSaved(page);
+
+  // Write the scene from its card, and accept it.
+  await page.getByRole("radio", { name: "Write the scene" }).check();
+  await page.getByRole("button", { name: "Generate" }).click();
+  await page.getByRole("button", { name: "Accept" }).click();
+  await waitSaved(page);
+  const stored = await api(base, "GET", `/api/scenes/${scene.id}`, null, session.access_token);
+  const text = JSON.stringify(stored.content);
+  expect(text.includes("Mara counted the lights on the water."), `scene text ${text}`);
+  expect(aiLeaves(stored.content).length > 0, `no ai-marked text in the scene: ${text}`);
+  const chapter = await api(base, "GET", `/api/chapters/${chapterId}`, null, session.access_token);
+  expect(!JSON.stringify(chapter.content).includes("Mara counted"), "the scene's text went into the chapter");
+}
+
+export const journeys = [
+  ["ai: generate with the offline writer and accept", offlineGenerateAndAccept],
+  ["ai: write a scene from its card", sceneJourney],
+];

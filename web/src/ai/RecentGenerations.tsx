@@ -16,7 +16,7 @@ export function RecentGenerations({ storyId, target }: { storyId: string; target
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="ai-recent" aria-labelledby="ai-recent-heading">
-      <h3 id="ai-recent-heading">Recent generations here</h3>
+      <h2 id="ai-recent-heading">Recent generations here</h2>
       {list.isPending && <p role="status">Loading…</p>}
       {list.isError && <p className="field__error">{messageOf(list.error)}</p>}
       {list.isSuccess && items.length === 0 && <p className="ai-hint">None yet. What you generate here is listed, with what it cost.</p>}
