@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -154,6 +154,28 @@ describe("AiPanel", () => {
     expect(screen.queryByRole("button", { name: "Accept" })).not.toBeInTheDocument();
     expect(screen.getByLabelText("The unfinished text")).toHaveValue("Half a sent");
     expect(screen.getByRole("button", { name: "Copy the text" })).toBeInTheDocument();
+  });
+
+  it("stops on Stop, keeping what was written as an incomplete draft", async () => {
+    const { handle, streamFetch } = setup(() => Promise.reject(new Error("replaced below")));
+    streamFetch.mockImplementation((...args: unknown[]) => {
+      const init = args[1] as RequestInit;
+      const enc = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(enc.encode(START + 'event: delta\ndata: {"text":"The boat was late"}\n\n'));
+          init.signal?.addEventListener("abort", () => c.error(new DOMException("The user aborted a request.", "AbortError")));
+        },
+      });
+      return Promise.resolve(new Response(body, { status: 200 }));
+    });
+    await userEvent.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(handle.append).toHaveBeenCalledWith("The boat was late"));
+    await userEvent.click(screen.getByRole("button", { name: "Stop" }));
+    expect(await screen.findByText("Incomplete draft")).toBeInTheDocument();
+    expect(handle.reject).toHaveBeenCalled();
+    expect(screen.getByLabelText("The unfinished text")).toHaveValue("The boat was late");
+    expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled();
   });
 
   it("says when the month's allowance resets", async () => {

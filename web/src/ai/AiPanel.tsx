@@ -111,7 +111,11 @@ export function AiPanel({ storyId, target, selection, bridge }: AiPanelProps) {
             setRun({ phase: "streaming", mode, text });
           },
           onDone: (g) => {
-            setRun(h ? { phase: "ready", mode, generation: g } : { phase: "shown", mode, generation: g });
+            if (g.text.trim() === "") {
+              drop();
+              setRun({ phase: "idle" });
+              setError({ message: `The AI wrote nothing${g.error ? `: ${g.error}` : ""}.` });
+            } else setRun(h ? { phase: "ready", mode, generation: g } : { phase: "shown", mode, generation: g });
           },
           onError: (e) => {
             drop();

@@ -22,9 +22,9 @@ export const STATUS_LABEL: Record<Generation["status"], string> = {
   failed: "Failed",
 };
 
-/** cost formats dollars: small amounts keep four decimals. */
+/** cost formats dollars: amounts under a dollar keep four decimals. */
 export function cost(usd: number): string {
-  return usd === 0 ? "$0" : usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  return usd === 0 ? "$0" : usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
 /** OfflineNote says plainly that no model wrote the text. */

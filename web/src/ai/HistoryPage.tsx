@@ -7,7 +7,7 @@ import { day } from "../ui/format";
 import { FormError } from "../ui/FormError";
 import { cost, MODE_LABEL, OfflineNote, STATUS_LABEL, UsageFacts, WrittenBy } from "./GenerationFacts";
 import { Manifest, tokens } from "./Manifest";
-import { useGeneration, useGenerations, useUsage } from "./queries";
+import { useGeneration, useGenerations, useProvenance, useUsage } from "./queries";
 import { stamp } from "./RecentGenerations";
 import type { Generation } from "./stream";
 import "./ai.css";
@@ -109,18 +109,33 @@ function Where({ g, storyId, chapters }: { g: Generation; storyId: string; chapt
   );
 }
 
+/** InText says whether a generation's words are in the manuscript now (its provenance marks), or were accepted once. */
+function InText({ g, inText }: { g: Generation; inText: Set<string> | null }) {
+  if (inText?.has(g.id)) return <>In the text</>;
+  if (g.accepted_at) return <>Accepted {day(g.accepted_at)}</>;
+  return <>{inText ? "Not in the text" : "—"}</>;
+}
+
 /** HistoryPage lists every generation of the story, newest first, with this month's usage above. */
 export function HistoryPage() {
   const story = useStoryOutlet();
   const list = useGenerations(story.id);
   const chapterList = useChapters(story.id);
+  const provenance = useProvenance(story.id);
   const [open, setOpen] = useState<string | null>(null);
+  const inText = provenance.data ? new Set(provenance.data.chapters.flatMap((c) => c.generations)) : null;
   const chapters = new Map((chapterList.data ?? []).map((c) => [c.id, c.chapter_number]));
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <div className="ai-history">
       <h2 className="visually-hidden">AI history</h2>
       <MonthUsage />
+      {provenance.data && (
+        <p className="ai-provenance">
+          AI-written words in this story: <strong>{provenance.data.ai_words.toLocaleString("en")}</strong> of {provenance.data.words.toLocaleString("en")} (
+          {provenance.data.ai_percent}%), counted from the text accepted from the AI, the figure stores such as Amazon KDP ask you to declare.
+        </p>
+      )}
       <section aria-labelledby="generations-heading">
         <h2 id="generations-heading">Generations</h2>
         {list.isPending && <p role="status">Loading the generations…</p>}
@@ -143,6 +158,7 @@ export function HistoryPage() {
                     Cost
                   </th>
                   <th scope="col">Status</th>
+                  <th scope="col">Accepted</th>
                   <th scope="col">
                     <span className="visually-hidden">Open</span>
                   </th>
@@ -167,9 +183,9 @@ export function HistoryPage() {
                     </td>
                     <td className="num">{g.tokens_used.toLocaleString("en")}</td>
                     <td className="num">{cost(g.cost_usd)}</td>
+                    <td>{STATUS_LABEL[g.status]}</td>
                     <td>
-                      {STATUS_LABEL[g.status]}
-                      {g.accepted_at ? <> · accepted</> : null}
+                      <InText g={g} inText={inText} />
                     </td>
                     <td>
                       <button type="button" className="button button--quiet" onClick={() => setOpen(g.id)}>

@@ -19,7 +19,17 @@ export const aiKeys = {
   generations: (storyId: string, filter: GenerationFilter = {}) => [...aiKeys.all, "generations", storyId, filter] as const,
   generation: (id: string) => [...aiKeys.all, "generation", id] as const,
   preview: (storyId: string, request: GenerationRequest) => [...aiKeys.all, "preview", storyId, request] as const,
+  provenance: (storyId: string) => [...aiKeys.all, "provenance", storyId] as const,
 };
+
+/** useProvenance reads how much of the story is AI-written, and by which generations. */
+export function useProvenance(storyId: string) {
+  const { client } = useApi();
+  return useQuery({
+    queryKey: aiKeys.provenance(storyId),
+    queryFn: ({ signal }) => unwrap(client.GET("/api/stories/{id}/provenance", { params: { path: { id: storyId } }, signal })),
+  });
+}
 
 /** useUsage reads the writer's AI usage this month. */
 export function useUsage() {
