@@ -24,7 +24,7 @@ export function PromptInspector({ storyId, request, modeLabel, onClose }: Prompt
   const p = preview.data;
   const prompt = p ? [...p.system.map((b) => b.Text), ...p.messages.map((m) => `[${m.Role}]\n${m.Text}`)].join("\n\n") : "";
   return (
-    <dialog ref={ref} className="ai-dialog" aria-labelledby="inspector-heading" onClose={onClose} onCancel={onClose}>
+    <dialog ref={ref} className="ai-dialog" aria-labelledby="inspector-heading" onClose={onClose}>
       <header className="ai-dialog__header">
         <h2 id="inspector-heading">What the AI will read: {modeLabel}</h2>
         <button type="button" className="button button--quiet" onClick={onClose}>
