@@ -35,8 +35,9 @@ async function offlineGenerateAndAccept(page, base) {
   await signUp(page, base, user);
   await createStory(page, "Novel", "The Harbour");
   const editor = await addAndOpenChapter(page, "Fog");
-  const chapterId = /\/chapters\/([0-9a-f-]{36})/.exec(page.url())?.[1];
-  expect(chapterId, `no chapter id in ${page.url()}`);
+  const chapterUrl = page.url();
+  const chapterId = /\/chapters\/([0-9a-f-]{36})/.exec(chapterUrl)?.[1];
+  expect(chapterId, `no chapter id in ${chapterUrl}`);
   await editor.click();
   await page.keyboard.type("The harbour lay quiet under the lamps.");
   await waitSaved(page);
@@ -87,7 +88,7 @@ async function offlineGenerateAndAccept(page, base) {
 
   // A tablet in portrait: the panel goes below the text.
   await page.setViewportSize({ width: 820, height: 1180 });
-  await page.goBack();
+  await page.goto(chapterUrl);
   await page.locator('[contenteditable="true"].editor').waitFor();
   await page.getByRole("tab", { name: "AI" }).waitFor();
   await shot(page, "ai-editor-tablet");
