@@ -203,3 +203,57 @@ describe("localDrafts", () => {
     expect(d.load("x")).toBeNull();
   });
 });
+
+describe("Autosaver.reset and saveNow", () => {
+  it("reset starts over at the restored version, drops the draft and ignores a save under way", async () => {
+    const pending = deferred<SaveResult>();
+    const { saver, save, drafts } = setup([pending.promise]);
+    saver.change(doc("typed"));
+    saver.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(saver.current.status).toBe("saving");
+    saver.reset(7, doc("restored"));
+    expect(saver.current).toMatchObject({ status: "saved", version: 7, conflict: null });
+    expect(saver.content).toEqual(doc("restored"));
+    expect(drafts.load("ch1")).toBeNull();
+    pending.resolve({ kind: "saved", version: 5 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(saver.current).toMatchObject({ status: "saved", version: 7 });
+    // The restored text is what is saved from now on: no change, no save.
+    saver.change(doc("restored"));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(save).toHaveBeenCalledTimes(1);
+    saver.change(doc("restored, then edited"));
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(save).toHaveBeenLastCalledWith(doc("restored, then edited"), 7);
+  });
+
+  it("saveNow resolves once the server has the text", async () => {
+    const { saver, save } = setup([{ kind: "saved", version: 4 }]);
+    saver.change(doc("b"));
+    const done = saver.saveNow();
+    await vi.advanceTimersByTimeAsync(0);
+    await expect(done).resolves.toBeUndefined();
+    expect(save).toHaveBeenCalledWith(doc("b"), 3);
+    expect(saver.current.status).toBe("saved");
+  });
+
+  it("saveNow resolves at once when nothing is unsaved", async () => {
+    const { saver, save } = setup([]);
+    await expect(saver.saveNow()).resolves.toBeUndefined();
+    expect(save).not.toHaveBeenCalled();
+  });
+
+  it("saveNow rejects in words when the text cannot be saved", async () => {
+    const { saver } = setup([{ kind: "offline" }]);
+    saver.change(doc("b"));
+    const done = expect(saver.saveNow()).rejects.toThrow(/offline/);
+    await vi.advanceTimersByTimeAsync(0);
+    await done;
+    const conflicted = setup([{ kind: "conflict", server: { version: 9, content: doc("theirs") } }]).saver;
+    conflicted.change(doc("mine"));
+    const second = expect(conflicted.saveNow()).rejects.toThrow(/conflicts/);
+    await vi.advanceTimersByTimeAsync(0);
+    await second;
+  });
+});

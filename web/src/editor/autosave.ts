@@ -76,6 +76,8 @@ export class Autosaver {
   private inflight = false;
   private again = false;
   private attempt = 0;
+  /** Bumped by reset: a save that was under way before it no longer counts. */
+  private epoch = 0;
   private readonly listeners = new Set<() => void>();
   private readonly opts: AutosaveOptions;
 
@@ -164,6 +166,51 @@ export class Autosaver {
     return c.content;
   }
 
+  /**
+   * reset starts over from a version the server has now (a restored version):
+   * the text is that version's, nothing is unsaved, the draft is dropped and a
+   * save still under way is forgotten.
+   */
+  reset(version: number, content: Doc): void {
+    this.clearTimer();
+    this.epoch++;
+    this.inflight = false;
+    this.again = false;
+    this.attempt = 0;
+    this.latest = content;
+    this.latestKey = this.savedKey = JSON.stringify(content);
+    this.opts.drafts?.clear(this.opts.id);
+    this.set({ status: "saved", version, conflict: null, message: null });
+  }
+
+  /**
+   * saveNow saves what is unsaved and resolves once the server has it; it
+   * rejects with words for the writer when it cannot (offline, a conflict, a
+   * refused save).
+   */
+  saveNow(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const s = this.state;
+        if (s.status === "saved") resolve();
+        else if (s.status === "conflict") reject(new Error("Your text conflicts with a newer saved version: choose which one to keep first."));
+        else if (s.status === "offline") reject(new Error("Your latest changes could not be saved (you seem to be offline). Try again when you are back online."));
+        else if (s.status === "error") reject(new Error(`Your latest changes could not be saved${s.message ? `: ${s.message}` : "."}`));
+        else return false;
+        return true;
+      };
+      if (this.state.status === "conflict" || (this.state.status === "saved" && this.latestKey === this.savedKey)) {
+        check();
+        return;
+      }
+      const off = this.subscribe(() => {
+        if (this.state.status !== "saving" && this.state.status !== "dirty" && check()) off();
+      });
+      this.flush();
+      if (this.state.status !== "saving" && this.state.status !== "dirty" && check()) off();
+    });
+  }
+
   private set(patch: Partial<AutosaveState>): void {
     this.state = { ...this.state, ...patch };
     for (const fn of this.listeners) fn();
@@ -195,6 +242,7 @@ export class Autosaver {
     }
     const content = this.latest;
     const key = this.latestKey;
+    const epoch = this.epoch;
     this.inflight = true;
     this.again = false;
     this.set({ status: "saving" });
@@ -204,6 +252,7 @@ export class Autosaver {
     } catch {
       result = { kind: "offline" };
     }
+    if (epoch !== this.epoch) return;
     this.inflight = false;
     switch (result.kind) {
       case "saved": {

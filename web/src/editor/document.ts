@@ -3,6 +3,7 @@
 // mark the model allows, the `ai` provenance mark included; saving sends only
 // those, so the server never sees an attribute, mark or block type it rejects.
 import type { components } from "../api/schema";
+import { isPendingSuggestion, SUGGESTION_REMOVED } from "./suggestion";
 
 export type Doc = components["schemas"]["Document"];
 export type DocBlock = components["schemas"]["DocumentBlock"];
@@ -90,13 +91,31 @@ function toLeaf(n: EditorText): DocText {
   return leaf;
 }
 
+function sameMarks(a: DocText, b: DocText): boolean {
+  return MARKS.every((m) => a[m] === b[m]) && a.ai === b.ai;
+}
+
 function toInlines(children: EditorElement["children"]): DocBlock["children"] {
   const out: DocBlock["children"] = [];
+  let dropped = false;
   for (const c of children) {
     if (!isElement(c)) {
-      out.push(toLeaf(c));
+      // Suggested text is not the writer's until accepted: it is never saved,
+      // and the text either side of it is saved as it was before it came.
+      if (isPendingSuggestion(c)) {
+        dropped = true;
+        continue;
+      }
+      const leaf = toLeaf(c);
+      const prev = out[out.length - 1];
+      const removed = typeof c[SUGGESTION_REMOVED] === "string";
+      if ((dropped || removed) && prev && !("type" in prev) && sameMarks(prev, leaf)) prev.text += leaf.text;
+      else out.push(leaf);
+      dropped = removed;
     } else if (c.type === "a" && typeof c.url === "string") {
-      const leaves = c.children.flatMap((t) => (isElement(t) ? toInlines(t.children) : [toLeaf(t)])).filter((t): t is DocText => !("type" in t));
+      const leaves = c.children
+        .flatMap((t) => (isElement(t) ? toInlines(t.children) : isPendingSuggestion(t) ? [] : [toLeaf(t)]))
+        .filter((t): t is DocText => !("type" in t));
       const link: DocLink = { type: "a", url: c.url, children: leaves.length > 0 ? leaves : [{ text: "" }] };
       if (typeof c.id === "string" && ID.test(c.id)) link.id = c.id;
       out.push(link);

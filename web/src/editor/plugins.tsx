@@ -68,6 +68,18 @@ function AiLeaf(props: PlateLeafProps) {
   return <PlateLeaf {...props} className="doc-ai" />;
 }
 
+// Suggested text is an insertion and the text it would replace a deletion:
+// screen readers announce <ins> and <del> as such.
+function SuggestionLeaf(props: PlateLeafProps) {
+  return <PlateLeaf {...props} as="ins" className="doc-suggestion" attributes={{ ...props.attributes, title: "AI suggestion, not accepted yet" }} />;
+}
+
+function SuggestionRemovedLeaf(props: PlateLeafProps) {
+  return (
+    <PlateLeaf {...props} as="del" className="doc-suggestion-removed" attributes={{ ...props.attributes, title: "Replaced by the AI suggestion if you accept it" }} />
+  );
+}
+
 function voidBlock(key: BlockType, component: (p: PlateElementProps) => React.ReactElement) {
   return createPlatePlugin({ key, node: { isElement: true, isVoid: true, component } });
 }
@@ -94,9 +106,13 @@ const scriptPlugins = SCRIPT_TYPES.map((key) =>
   createPlatePlugin({ key, node: { isElement: true, component: block("div", `script-el script-el--${key}`) } }),
 );
 
+/** Marks that name where text came from: typing next to them does not carry them on. */
+const PROVENANCE = new Set(["ai", "suggestion", "suggestion_removed"]);
+
 /**
  * The `ai` mark: text written by a generation. Typing next to it does not
- * carry the mark on, so the writer's own words never pass as the model's.
+ * carry the mark on, so the writer's own words never pass as the model's;
+ * nor do they join a pending suggestion.
  */
 const AiPlugin = createPlatePlugin({
   key: "ai",
@@ -105,8 +121,8 @@ const AiPlugin = createPlatePlugin({
   transforms: {
     insertText(text, options) {
       const marks = editor.api.marks() as Record<string, unknown> | null;
-      if (!options?.at && editor.api.isCollapsed() && marks && typeof marks.ai === "string") {
-        const rest = Object.fromEntries(Object.entries(marks).filter(([k]) => k !== "ai" && k !== "text"));
+      if (!options?.at && editor.api.isCollapsed() && marks && Object.keys(marks).some((k) => PROVENANCE.has(k) && typeof marks[k] === "string")) {
+        const rest = Object.fromEntries(Object.entries(marks).filter(([k]) => !PROVENANCE.has(k) && k !== "text"));
         editor.tf.insertNodes({ text, ...rest }, { select: true });
         return;
       }
@@ -129,6 +145,8 @@ export const editorPlugins = [
   SubscriptPlugin,
   HighlightPlugin,
   AiPlugin,
+  createPlatePlugin({ key: "suggestion", node: { isLeaf: true, component: SuggestionLeaf } }),
+  createPlatePlugin({ key: "suggestion_removed", node: { isLeaf: true, component: SuggestionRemovedLeaf } }),
   createPlatePlugin({ key: "a", node: { isElement: true, isInline: true, component: Link } }),
   voidBlock("scene_break", SceneBreak),
   voidBlock("page_break", PageBreak),

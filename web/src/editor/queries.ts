@@ -9,8 +9,13 @@ import type { SaveResult } from "./autosave";
 import type { Doc } from "./document";
 
 export type Chapter = components["schemas"]["ChapterWithContent"];
+export type Scene = components["schemas"]["SceneWithContent"];
+
+/** What the editor edits: a chapter's own text or a scene's. */
+export type DocKind = "chapter" | "scene";
 
 export const chapterKey = (id: string) => ["chapters", id] as const;
+export const sceneKey = (id: string) => ["scenes", id] as const;
 
 /**
  * useChapter reads a chapter with its document. It is never served from an old
@@ -31,19 +36,40 @@ export function useChapter(id: string) {
   });
 }
 
-function conflictCopy(body: unknown): Chapter | null {
+/** useScene reads a scene with its document, like useChapter never from an old cache. */
+export function useScene(id: string, enabled = true) {
+  const { client } = useApi();
+  return useQuery({
+    queryKey: sceneKey(id),
+    queryFn: async ({ signal }): Promise<Scene> => {
+      const data = await unwrap(client.GET("/api/scenes/{id}", { params: { path: { id }, query: { format: "json" } }, signal }));
+      if (!("content" in data)) throw new Error("the server sent the scene without its document");
+      return data;
+    },
+    enabled,
+    staleTime: 0,
+    gcTime: 0,
+    refetchOnWindowFocus: false,
+  });
+}
+
+function conflictCopy(body: unknown): { version: number; content: Doc } | null {
   if (typeof body !== "object" || body === null || !("data" in body)) return null;
   const data = (body as { data: unknown }).data;
   if (typeof data !== "object" || data === null || !("content" in data) || !("version" in data)) return null;
-  return data as Chapter;
+  return data as { version: number; content: Doc };
 }
 
-/** saveChapter returns the autosaver's save function for a chapter: PUT /api/chapters/{id} with {version, content}. */
-export function saveChapter(client: Client<paths>, queryClient: QueryClient, chapter: Pick<Chapter, "id" | "story_id">) {
+/**
+ * saveDocument returns the autosaver's save function for a chapter (PUT
+ * /api/chapters/{id}) or a scene (PUT /api/scenes/{id}), with {version, content}.
+ */
+export function saveDocument(client: Client<paths>, queryClient: QueryClient, kind: DocKind, chapter: { id: string; story_id: string }) {
   return async (content: Doc, version: number): Promise<SaveResult> => {
     let res;
     try {
-      res = await client.PUT("/api/chapters/{id}", { params: { path: { id: chapter.id } }, body: { version, content } });
+      const request = { params: { path: { id: chapter.id } }, body: { version, content } };
+      res = kind === "scene" ? await client.PUT("/api/scenes/{id}", request) : await client.PUT("/api/chapters/{id}", request);
     } catch (err) {
       if (err instanceof OfflineError || err instanceof TypeError) return { kind: "offline" };
       throw err;
@@ -64,9 +90,14 @@ export function saveChapter(client: Client<paths>, queryClient: QueryClient, cha
   };
 }
 
-/** useSaveChapter is saveChapter with the app's client. */
-export function useSaveChapter(chapter: Pick<Chapter, "id" | "story_id">) {
+/** saveChapter is saveDocument for a chapter. */
+export function saveChapter(client: Client<paths>, queryClient: QueryClient, chapter: Pick<Chapter, "id" | "story_id">) {
+  return saveDocument(client, queryClient, "chapter", chapter);
+}
+
+/** useSaveDocument is saveDocument with the app's client. */
+export function useSaveDocument(kind: DocKind, target: { id: string; story_id: string }) {
   const { client } = useApi();
   const queryClient = useQueryClient();
-  return saveChapter(client, queryClient, chapter);
+  return saveDocument(client, queryClient, kind, target);
 }
