@@ -66,7 +66,6 @@ if (chosen.length === 0) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), "authorworks-e2e-data-"));
-const profileDir = mkdtempSync(join(tmpdir(), "authorworks-e2e-chromium-"));
 let server;
 let browser;
 let failed = 0;
@@ -75,12 +74,21 @@ try {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   server = spawn(bin, ["serve"], {
-    env: { ...process.env, SERVICE_PORT: String(port), HOST: "127.0.0.1", AUTHORWORKS_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    // Loopback is a trusted proxy, so each journey can come from its own client
+    // address (X-Forwarded-For) and the per-address sign-up limit holds for each.
+    env: {
+      ...process.env,
+      SERVICE_PORT: String(port),
+      HOST: "127.0.0.1",
+      AUTHORWORKS_DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      TRUSTED_PROXY_CIDRS: "127.0.0.0/8",
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   await waitForHealth(base, server);
 
-  browser = await chromium.launchPersistentContext(profileDir, {
+  browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
     args: [
@@ -96,10 +104,11 @@ try {
     timeout: 30_000,
   });
 
-  for (const [name, run] of chosen) {
-    // Each journey gets its own tab and storage (a fresh browser context would need
-    // a second profile; clearing the origin's storage is enough here).
-    const page = await browser.newPage();
+  for (const [i, [name, run]] of chosen.entries()) {
+    // Each journey gets its own browser context: its own storage, cookies and
+    // session, so nothing one journey signed in to carries over to the next.
+    const context = await browser.newContext({ acceptDownloads: true, extraHTTPHeaders: { "X-Forwarded-For": `198.51.100.${i + 1}` } });
+    const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
     const log = [];
     page.on("console", (m) => log.push(`[${m.type()}] ${m.text()}`));
@@ -107,8 +116,6 @@ try {
     page.on("requestfailed", (r) => log.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
     const started = Date.now();
     try {
-      await page.goto(`${base}/signin`);
-      await page.evaluate(() => localStorage.clear());
       await run(page, base);
       console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (err) {
@@ -122,7 +129,7 @@ try {
       console.error(`     screenshot: ${shot}`);
       console.error(`     console log: ${logFile}`);
     } finally {
-      await page.close().catch(() => {});
+      await context.close().catch(() => {});
     }
   }
 } catch (err) {
@@ -136,7 +143,6 @@ try {
     if (server.exitCode === null) server.kill("SIGKILL");
   }
   rmSync(dataDir, { recursive: true, force: true });
-  rmSync(profileDir, { recursive: true, force: true });
 }
 
 if (failed > 0) {

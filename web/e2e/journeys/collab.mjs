@@ -120,7 +120,7 @@ async function pipelineJourney(page, base) {
 
   await page.getByRole("link", { name: "Open the manuscript" }).click();
   await page.getByRole("heading", { name: "Chapters" }).waitFor();
-  const rows = page.locator(".chapter-row");
+  const rows = page.locator(".tree-chapter");
   await rows.first().waitFor();
   expect((await rows.count()) === 1, `the manuscript lists ${await rows.count()} chapters, want 1`);
 }

@@ -70,12 +70,15 @@ async function treeJourney(page, base) {
 
   // Noon goes above Dawn with the keyboard: Space picks it up, an arrow moves it, Space drops it.
   const noonHandle = page.getByRole("button", { name: /^Drag scene \d\.2: Noon$/ });
+  // Each key waits for what the tree announces to screen readers, so no step races the last.
+  const announced = (text) => page.getByText(text).first().waitFor({ state: "attached" });
   await noonHandle.focus();
   await page.keyboard.press("Space");
-  await page.waitForTimeout(200);
+  await announced(/^(Picked up|Over) scene “Noon”/);
   await page.keyboard.press("ArrowUp");
-  await page.waitForTimeout(200);
+  await announced(/^Over scene “Dawn”/);
   await page.keyboard.press("Space");
+  await announced(/^Dropped scene “Noon”\.$/);
   const one = chapterItem(page, "One");
   await waitFor(
     async () => JSON.stringify(await one.locator(".tree-scene .tree-row__title").allTextContents()) === '["Noon","Dawn"]' || (await one.locator(".tree-scene .tree-row__title").allTextContents()),

@@ -97,9 +97,14 @@ function firstClause(message: string): string {
   return message.split(/;\s*/)[0] ?? message;
 }
 
-/** notFoundText names what could not be found when the server says ("story not found"). */
+/**
+ * notFoundText names what could not be found when the server says ("story not found");
+ * a longer explanation in words ("no active account has that username or email") is
+ * shown as it is.
+ */
 function notFoundText(message: string): string {
   const thing = /^(?:the\s+)?([a-z][a-z ]{0,30}?) not found$/i.exec(message.trim())?.[1]?.toLowerCase();
+  if (!thing && inWords(message) && !/not found/i.test(message)) return sentence(plain(message));
   const what = thing && thing !== "route" ? `This ${thing}` : "What you were looking for";
   return `${what} could not be found. It may have been deleted, or it is no longer shared with you.`;
 }

@@ -204,7 +204,7 @@ describe("VersionsPanel", () => {
     await chooseVersion(2);
     await userEvent.click(await screen.findByRole("button", { name: "Restore this version" }));
     await userEvent.click(screen.getByRole("button", { name: "Restore version 2" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Version not found.");
+    expect(await screen.findByRole("alert")).toHaveTextContent("This version could not be found.");
   });
 
   it("refetches the list when the editor's version changes", async () => {

@@ -209,7 +209,7 @@ describe("ManuscriptTree", { timeout: 20_000 }, () => {
     await renderTree(server);
     await userEvent.click(await screen.findByRole("button", { name: "Edit chapter One" }));
     await userEvent.click(screen.getByRole("button", { name: "Move down" }));
-    expect(await screen.findByText(/The new order was not saved, so the old one is back\. Chapter_ids must name every chapter/)).toBeInTheDocument();
+    expect(await screen.findByText(/The new order was not saved, so the old one is back\. Chapter ids must name every chapter/)).toBeInTheDocument();
     const titles = screen.getAllByRole("listitem", { name: /^(One|Two|Three)$/ }).map((li) => li.getAttribute("aria-labelledby") && within(li).getAllByRole("link")[0]?.textContent);
     expect(titles).toEqual(["One", "Two", "Three"]);
   });
