@@ -31,6 +31,11 @@ interface AiPanelProps {
   /** The text selected in the editor now ("" when nothing is). */
   selection: string;
   bridge: SuggestionBridge;
+  /**
+   * beforeAccept runs just before AI text becomes the writer's (Accept, or an
+   * idea inserted): the editor makes the text before it a version of its own.
+   */
+  beforeAccept?(generation: Generation): void;
 }
 
 function useStreamDeps(): StreamDeps {
@@ -52,7 +57,7 @@ const STATUS: Record<Run["phase"], string> = {
 };
 
 /** AiPanel asks the AI to write in the chapter or scene, streams its answer in as a suggestion, and accepts or rejects it. */
-export function AiPanel({ storyId, target, selection, bridge }: AiPanelProps) {
+export function AiPanel({ storyId, target, selection, bridge, beforeAccept }: AiPanelProps) {
   const deps = useStreamDeps();
   const queryClient = useQueryClient();
   const usage = useUsage();
@@ -148,6 +153,7 @@ export function AiPanel({ storyId, target, selection, bridge }: AiPanelProps) {
 
   function accept() {
     if (run.phase !== "ready") return;
+    beforeAccept?.(run.generation);
     if (handle.current?.accept(run.generation.id)) setRun({ ...run, phase: "accepted" });
     else {
       setError({ message: "The suggestion is no longer in the text (it was undone), so there is nothing to accept." });
@@ -252,7 +258,7 @@ export function AiPanel({ storyId, target, selection, bridge }: AiPanelProps) {
             </button>
           </div>
         )}
-        {run.phase === "shown" && <PanelAnswer generation={run.generation} bridge={bridge} />}
+        {run.phase === "shown" && <PanelAnswer generation={run.generation} bridge={bridge} beforeAccept={beforeAccept} />}
         {run.phase === "incomplete" && <Incomplete text={run.text} message={run.message} />}
         {(run.phase === "ready" || run.phase === "shown" || run.phase === "accepted" || run.phase === "rejected") && <UsageFacts g={run.generation} />}
       </div>
@@ -267,7 +273,7 @@ export function AiPanel({ storyId, target, selection, bridge }: AiPanelProps) {
 }
 
 /** PanelAnswer shows a brainstorm's ideas (each can be inserted) or a summary. */
-function PanelAnswer({ generation, bridge }: { generation: Generation; bridge: SuggestionBridge }) {
+function PanelAnswer({ generation, bridge, beforeAccept }: { generation: Generation; bridge: SuggestionBridge; beforeAccept?: ((g: Generation) => void) | undefined }) {
   const [inserted, setInserted] = useState<number[]>([]);
   const list = generation.mode === "brainstorm" ? ideas(generation.text) : [];
   if (list.length === 0) return <div className="ai-answer">{generation.text}</div>;
@@ -281,6 +287,7 @@ function PanelAnswer({ generation, bridge }: { generation: Generation; bridge: S
             className="button button--quiet"
             disabled={inserted.includes(i)}
             onClick={() => {
+              beforeAccept?.(generation);
               bridge.insertAccepted(idea, generation.id);
               setInserted([...inserted, i]);
             }}

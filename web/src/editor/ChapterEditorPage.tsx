@@ -2,6 +2,8 @@ import { ParagraphPlugin, Plate, PlateContent, usePlateEditor } from "platejs/re
 import { Fragment, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { AiPanel } from "../ai/AiPanel";
+import { MODES } from "../ai/modes";
+import type { Generation } from "../ai/stream";
 import { ApiError, messageOf } from "../api/errors";
 import { useChapters, useStory, type Story } from "../stories/queries";
 import { FormError } from "../ui/FormError";
@@ -169,6 +171,15 @@ function DocumentEditor({ story, target }: { story: StoryInfo; target: EditTarge
     await saver.saveNow();
   }, [editor, saver]);
 
+  // Accepted AI text starts a version of its own, so "before the AI's text" can be restored.
+  const beforeAccept = useCallback(
+    (g: Generation) => {
+      const label = MODES.find((m) => m.mode === g.mode)?.label ?? g.mode;
+      saver.checkpoint(`Accepted AI text: ${label} (generation ${g.id.slice(0, 8)})`);
+    },
+    [saver],
+  );
+
   const onRestored = useCallback(
     ({ version, content }: { version: number; content: Doc }) => {
       saver.reset(version, content);
@@ -180,7 +191,7 @@ function DocumentEditor({ story, target }: { story: StoryInfo; target: EditTarge
 
   const aiTarget = useMemo(() => ({ kind: target.kind, id: target.id }), [target.kind, target.id]);
   const tabs: { key: string; label: string; content: ReactNode }[] = [
-    { key: "ai", label: "AI", content: <AiPanel storyId={story.id} target={aiTarget} selection={selection} bridge={bridge} /> },
+    { key: "ai", label: "AI", content: <AiPanel storyId={story.id} target={aiTarget} selection={selection} bridge={bridge} beforeAccept={beforeAccept} /> },
     {
       key: "versions",
       label: "Versions",

@@ -44,6 +44,36 @@ describe("Autosaver", () => {
     expect(seen).toEqual(["dirty", "saving", "saved"]);
   });
 
+  it("checkpoint saves the typing first, then labels the next save so it starts a version of its own", async () => {
+    const calls: [string, number, string | undefined][] = [];
+    const results: SaveResult[] = [{ kind: "saved", version: 4 }, { kind: "offline" }, { kind: "saved", version: 5 }, { kind: "saved", version: 6 }];
+    const text = (d: Doc) => JSON.stringify(d);
+    const saver = new Autosaver({
+      id: "ch1",
+      version: 3,
+      saved: doc("a"),
+      save: (c, v, summary) => {
+        calls.push([text(c), v, summary]);
+        return Promise.resolve(results.shift() ?? { kind: "saved", version: 99 });
+      },
+    });
+    saver.change(doc("typed"));
+    saver.checkpoint("Accepted AI text: Continue");
+    await vi.advanceTimersByTimeAsync(0);
+    // The typing went at once, unlabelled.
+    expect(calls).toEqual([[text(doc("typed")), 3, undefined]]);
+    saver.change(doc("typed and the AI's"));
+    await vi.advanceTimersByTimeAsync(1500);
+    // The label survives a failed try and goes with the retry, once.
+    expect(calls[1]).toEqual([text(doc("typed and the AI's")), 4, "Accepted AI text: Continue"]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls[2]).toEqual([text(doc("typed and the AI's")), 4, "Accepted AI text: Continue"]);
+    saver.change(doc("typed and the AI's, edited"));
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(calls[3]).toEqual([text(doc("typed and the AI's, edited")), 5, undefined]);
+    expect(saver.current).toMatchObject({ status: "saved", version: 6 });
+  });
+
   it("ignores changes that leave the text as it was", async () => {
     const { saver, save } = setup([]);
     saver.change(doc("a"));

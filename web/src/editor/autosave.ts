@@ -52,7 +52,11 @@ export interface AutosaveOptions {
   unsaved?: Doc;
   /** A conflict to show from the start (a draft of an older version). */
   conflict?: ServerCopy;
-  save(content: Doc, version: number): Promise<SaveResult>;
+  /**
+   * save sends the text; a summary (see checkpoint) asks the server to start a
+   * version of its own labelled with it instead of folding into the latest.
+   */
+  save(content: Doc, version: number, summary?: string): Promise<SaveResult>;
   drafts?: DraftStore;
   debounceMs?: number;
   /** The wait before retry number `attempt` (1, 2, …) after the server could not be reached. */
@@ -76,6 +80,8 @@ export class Autosaver {
   private inflight = false;
   private again = false;
   private attempt = 0;
+  /** The label of the next save (checkpoint), until a save carrying it lands. */
+  private summary: string | undefined;
   /** Bumped by reset: a save that was under way before it no longer counts. */
   private epoch = 0;
   private readonly listeners = new Set<() => void>();
@@ -134,6 +140,18 @@ export class Autosaver {
     this.schedule();
   }
 
+  /**
+   * checkpoint makes the text as it is now a version of its own, and the next
+   * change (an accepted AI suggestion, say) another, labelled summary: the
+   * server folds a writer's saves of the same few minutes into one version, and
+   * "the text before the AI's" must stay restorable. Unsaved typing is sent at
+   * once without the label.
+   */
+  checkpoint(summary: string): void {
+    if (this.latestKey !== this.savedKey) this.flush();
+    this.summary = summary;
+  }
+
   /** flush saves now (on blur or when leaving the page) if anything is unsaved. */
   flush(): void {
     if (this.state.status === "conflict") return;
@@ -177,6 +195,7 @@ export class Autosaver {
     this.inflight = false;
     this.again = false;
     this.attempt = 0;
+    this.summary = undefined;
     this.latest = content;
     this.latestKey = this.savedKey = JSON.stringify(content);
     this.opts.drafts?.clear(this.opts.id);
@@ -243,17 +262,21 @@ export class Autosaver {
     const content = this.latest;
     const key = this.latestKey;
     const epoch = this.epoch;
+    const summary = this.summary;
+    this.summary = undefined;
     this.inflight = true;
     this.again = false;
     this.set({ status: "saving" });
     let result: SaveResult;
     try {
-      result = await this.opts.save(content, this.state.version);
+      result = await (summary === undefined ? this.opts.save(content, this.state.version) : this.opts.save(content, this.state.version, summary));
     } catch {
       result = { kind: "offline" };
     }
     if (epoch !== this.epoch) return;
     this.inflight = false;
+    // A label not delivered goes with the next try, unless a newer one replaced it.
+    if (result.kind !== "saved" && summary !== undefined) this.summary ??= summary;
     switch (result.kind) {
       case "saved": {
         this.attempt = 0;

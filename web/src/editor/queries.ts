@@ -65,10 +65,11 @@ function conflictCopy(body: unknown): { version: number; content: Doc } | null {
  * /api/chapters/{id}) or a scene (PUT /api/scenes/{id}), with {version, content}.
  */
 export function saveDocument(client: Client<paths>, queryClient: QueryClient, kind: DocKind, chapter: { id: string; story_id: string }) {
-  return async (content: Doc, version: number): Promise<SaveResult> => {
+  return async (content: Doc, version: number, summary?: string): Promise<SaveResult> => {
     let res;
     try {
-      const request = { params: { path: { id: chapter.id } }, body: { version, content } };
+      const body = summary === undefined ? { version, content } : { version, content, change_summary: summary.slice(0, 500) };
+      const request = { params: { path: { id: chapter.id } }, body };
       res = kind === "scene" ? await client.PUT("/api/scenes/{id}", request) : await client.PUT("/api/chapters/{id}", request);
     } catch (err) {
       if (err instanceof OfflineError || err instanceof TypeError) return { kind: "offline" };
