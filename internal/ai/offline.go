@@ -211,20 +211,57 @@ var offlineCommon = map[string]bool{
 	"After": true, "Before": true, "One": true, "Each": true, "Every": true, "Please": true,
 }
 
+// offlineCapitalised guesses names from a prompt without a cast list: words
+// capitalised in the middle of a sentence ("… where Ilse meets Corwin …") that
+// the prompt never writes in lower case. A capital after a line start, a full
+// stop, a colon or a heading mark only starts a sentence or a label ("Title:",
+// "Never …"), and a word also seen in lower case ("The Harbour" beside "the
+// harbour") is an ordinary word.
 func offlineCapitalised(prompt string) []string {
-	var names []string
-	for _, w := range strings.FieldsFunc(prompt, func(r rune) bool {
-		return !unicode.IsLetter(r) && r != '\'' && r != '-'
-	}) {
-		w = strings.Trim(w, "'-")
-		r := []rune(w)
-		if len(r) < 3 || !unicode.IsUpper(r[0]) || offlineCommon[w] {
+	type word struct {
+		text          string
+		sentenceStart bool
+	}
+	var (
+		words []word
+		lower = map[string]bool{}
+		cur   []rune
+		start = true // the next word starts a sentence or a label
+	)
+	flush := func() {
+		w := strings.Trim(string(cur), "'-")
+		cur = cur[:0]
+		if w == "" {
+			return
+		}
+		if r := []rune(w); unicode.IsLower(r[0]) {
+			lower[strings.ToLower(w)] = true
+		}
+		words = append(words, word{w, start})
+		start = false
+	}
+	for _, r := range prompt {
+		if unicode.IsLetter(r) || r == '\'' || r == '-' {
+			cur = append(cur, r)
 			continue
 		}
-		if strings.ToUpper(w) == w {
+		flush()
+		switch r {
+		case '\n', '.', '!', '?', ':', '#', '"', '“', '(', '[', '*', '|', ';':
+			start = true
+		}
+	}
+	flush()
+	var names []string
+	for _, w := range words {
+		r := []rune(w.text)
+		if w.sentenceStart || len(r) < 3 || !unicode.IsUpper(r[0]) || offlineCommon[w.text] || lower[strings.ToLower(w.text)] {
+			continue
+		}
+		if strings.ToUpper(w.text) == w.text {
 			continue // acronyms and shouting
 		}
-		names = offlineAppendUnique(names, w)
+		names = offlineAppendUnique(names, w.text)
 		if len(names) == 6 {
 			break
 		}

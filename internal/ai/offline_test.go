@@ -63,6 +63,18 @@ func TestOfflineCapitalisedFallback(t *testing.T) {
 	}
 }
 
+// Headings, labels and words at the start of a sentence are not names, nor is a
+// capitalised word the prompt also writes in lower case.
+func TestOfflineCapitalisedSkipsLabelsAndSentenceStarts(t *testing.T) {
+	prompt := "Title: The Harbour\nKind: novel\nRequest: continue\nNever name the narrator. Keep it quiet.\n" +
+		"Chapter 1: Fog\nThe harbour lay quiet. Later Ilse rowed out to meet Corwin by the Mill."
+	got := offlineCapitalised(prompt)
+	want := []string{"Ilse", "Corwin", "Mill"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("names = %q, want %q", got, want)
+	}
+}
+
 func TestOfflineResult(t *testing.T) {
 	res, deltas := streamOffline(t, offlineRequest)
 	if got := strings.Join(deltas, ""); got != res.Text {
