@@ -127,10 +127,12 @@ describe("the editor on a scene", () => {
     expect(puts).toHaveLength(1);
   });
 
-  it("gives a viewer the text to read, without the AI panel", async () => {
+  it("gives a viewer the text to read and its versions to compare, without the AI panel", async () => {
     open("viewer");
     expect(await screen.findByText("Saved text.")).toBeInTheDocument();
     expect(screen.queryByRole("tab", { name: "AI" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Generate" })).not.toBeInTheDocument();
+    expect(screen.getByRole("tab", { name: "Versions" })).toBeInTheDocument();
+    expect(screen.getByText(/^Versions of scene /)).toBeInTheDocument();
   });
 });

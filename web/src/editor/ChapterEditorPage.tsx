@@ -271,14 +271,29 @@ function LoadError({ err, storyId, what }: { err: unknown; storyId: string; what
   return <FormError message={messageOf(err)} />;
 }
 
-/** ReadOnly shows the text to a viewer: no editing, no AI. */
+/** ReadOnly shows the text to a viewer (with its versions to compare) or a reader: no editing, no AI. */
 function ReadOnly({ story, target }: { story: StoryInfo; target: EditTarget }) {
+  const text = (
+    <>
+      <p className="editor-hint">You can read this {target.kind}; only its owners and editors change it.</p>
+      <DocView doc={target.content} />
+    </>
+  );
   return (
     <article className="chapter-editor">
       <Crumbs story={story} target={target} />
       <h1>{target.label}</h1>
-      <p className="editor-hint">You can read this {target.kind}; only its owners and editors change it.</p>
-      <DocView doc={target.content} />
+      {story.role === "viewer" ? (
+        <div className="editor-layout">
+          <div className="editor-layout__main">{text}</div>
+          <aside className="editor-layout__side" aria-label="Versions">
+            {/* Viewers compare versions; the panel offers no restore to them. */}
+            <SidePanel label="Versions" tabs={[{ key: "versions", label: "Versions", content: <VersionsPanel target={{ kind: target.kind, id: target.id }} currentVersion={target.version} onRestored={() => undefined} /> }]} />
+          </aside>
+        </div>
+      ) : (
+        text
+      )}
     </article>
   );
 }
