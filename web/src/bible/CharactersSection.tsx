@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { messageOf } from "../api/errors";
 import { CharacterForm } from "./CharacterForm";
-import { ConfirmDialog, Pane } from "./controls";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
+import { Pane } from "./controls";
 import { Facts } from "./Facts";
 import { useDeleteCharacter, type Character } from "./queries";
 import { Relationships } from "./Relationships";
@@ -165,6 +166,8 @@ function CharacterView({ storyId, character: c, characters, writable, onEdit, on
       <Facts storyId={storyId} subject={{ character_id: c.id }} name={c.name} writable={writable} />
       {confirming && (
         <ConfirmDialog
+          busyLabel="Deleting…"
+          danger
           title={`Delete ${c.name}?`}
           confirmLabel="Delete character"
           busy={remove.isPending}

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { messageOf } from "../api/errors";
-import { ConfirmDialog, Pane } from "./controls";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
+import { Pane } from "./controls";
 import { EntryForm } from "./EntryForm";
 import { Facts } from "./Facts";
 import { useDeleteEntry, type Entry, type EntryKind } from "./queries";
@@ -176,6 +177,8 @@ function EntryView({ storyId, entry: e, writable, onEdit, onDeleted }: EntryView
       <Facts storyId={storyId} subject={{ entry_id: e.id }} name={e.name} writable={writable} />
       {confirming && (
         <ConfirmDialog
+          busyLabel="Deleting…"
+          danger
           title={`Delete ${e.name}?`}
           confirmLabel="Delete entry"
           busy={remove.isPending}

@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import { messageOf } from "../api/errors";
-import { ConfirmDialog } from "../collaborators/ConfirmDialog";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { storyKeys } from "../stories/queries";
 import { canWrite, useStoryOutlet } from "../stories/StoryLayout";
 import { FormError } from "../ui/FormError";
