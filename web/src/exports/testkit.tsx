@@ -8,6 +8,7 @@ import { createApi, type Api } from "../api/client";
 import { Session } from "../api/session";
 import { AuthContext, type Auth } from "../auth/AuthContext";
 import type { Story } from "../stories/queries";
+import type { Export } from "./progress";
 import { fakeAuth, json, memoryStore, tokens } from "../test/fakes";
 
 export type Handler = (req: Request) => Response | Promise<Response>;
@@ -86,6 +87,30 @@ export function story(over: Partial<Story> = {}): Story {
     published_at: null,
     deleted_at: null,
     role: "owner",
+    ...over,
+  };
+}
+
+export const EXPORT_ID = "33333333-3333-4333-8333-333333333333";
+
+/** exportOf is an export of story() in the given state; pending by default. */
+export function exportOf(over: Partial<Export> = {}): Export {
+  const s = story();
+  return {
+    id: EXPORT_ID,
+    story_id: s.id,
+    user_id: s.owner_id,
+    format: "epub",
+    options: {},
+    status: "pending",
+    progress: 0,
+    error: "",
+    file_id: null,
+    file_size: 0,
+    reused: false,
+    created_at: "2026-11-28T10:00:00Z",
+    started_at: null,
+    completed_at: null,
     ...over,
   };
 }

@@ -68,3 +68,15 @@ export function fakeAuth(over: Partial<Auth> = {}): Auth {
     ...over,
   };
 }
+
+/** sseResponse is a streamed text/event-stream answer whose chunks arrive one after the other. */
+export function sseResponse(chunks: string[]): Response {
+  const enc = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const chunk of chunks) c.enqueue(enc.encode(chunk));
+      c.close();
+    },
+  });
+  return new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream" } });
+}
