@@ -171,7 +171,7 @@ function RunPanel({ storyId, initial, writer }: { storyId: string; initial: Run;
         {run.options.continuity_check ? " · continuity checks" : ""}
       </p>
       <div
-        className="run__bar"
+        className="progress run__bar"
         role="progressbar"
         aria-label="Drafting progress"
         aria-valuemin={0}
@@ -179,7 +179,7 @@ function RunPanel({ storyId, initial, writer }: { storyId: string; initial: Run;
         aria-valuenow={percent}
         aria-valuetext={`${percent}%, ${run.done_steps} of ${run.total_steps} steps`}
       >
-        <div className="run__fill" style={{ width: `${percent}%` }} />
+        <div className="progress__bar run__fill" style={{ width: `${percent}%` }} />
       </div>
       <div role="status" aria-live="polite" className="run__status">
         <p className="run__now">
