@@ -9,18 +9,11 @@ import { Session } from "../api/session";
 import { AuthContext, type Auth } from "../auth/AuthContext";
 import type { Story } from "../stories/queries";
 import type { Export } from "./progress";
-import { fakeAuth, json, memoryStore, tokens } from "../test/fakes";
+import { fail, fakeAuth, memoryStore, ok, tokens } from "../test/fakes";
 
 export type Handler = (req: Request) => Response | Promise<Response>;
 
-/** ok wraps data in the success envelope. */
-export function ok(data: unknown, status = 200): Response {
-  return json(status, { data, error: null });
-}
-
-export function fail(status: number, code: string, message: string, field?: string): Response {
-  return json(status, { data: null, error: { code, message, ...(field ? { field } : {}) } });
-}
+export { fail, ok };
 
 /** route answers requests by "METHOD /path" (query left out); anything else is a 404. */
 export function route(table: Record<string, Handler>): Handler & { calls: Request[] } {
