@@ -7,7 +7,7 @@ import { createApi, type FetchFn } from "../api/client";
 import { Session, type User } from "../api/session";
 import { newQueryClient } from "../app/queryClient";
 import { AuthProvider } from "../auth/AuthProvider";
-import { json, memoryStore, tokens, user as fakeUser } from "../test/fakes";
+import { fail, memoryStore, ok, tokens, user as fakeUser } from "../test/fakes";
 import { AppShell } from "../ui/AppShell";
 
 export interface Call {
@@ -18,15 +18,7 @@ export interface Call {
 
 type Handler = (body: unknown, call: Call) => Response;
 
-/** ok wraps data in the success envelope. */
-export function ok(data: unknown): Response {
-  return json(200, { data, error: null });
-}
-
-/** fail answers with an error envelope. */
-export function fail(status: number, code: string, message: string, field?: string): Response {
-  return json(status, { data: null, error: { code, message, ...(field ? { field } : {}) } });
-}
+export { fail, ok };
 
 /**
  * renderWithServer renders page inside the real AuthProvider and app shell, signed in,

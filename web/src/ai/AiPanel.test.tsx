@@ -7,21 +7,10 @@ import { createApi } from "../api/client";
 import { Session } from "../api/session";
 import { AuthContext } from "../auth/AuthContext";
 import type { SuggestionBridge, SuggestionHandle } from "../editor/suggestionBridge";
-import { fakeAuth, json, memoryStore } from "../test/fakes";
+import { fakeAuth, json, memoryStore, sseResponse as sse } from "../test/fakes";
 import { AiPanel } from "./AiPanel";
 
 const GEN = "5f0c7a2e-1d3b-4c9a-8e7f-0a1b2c3d4e5f";
-
-function sse(chunks: string[]): Response {
-  const enc = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      for (const chunk of chunks) c.enqueue(enc.encode(chunk));
-      c.close();
-    },
-  });
-  return new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream" } });
-}
 
 function generation(over: Record<string, unknown> = {}) {
   return {

@@ -6,13 +6,12 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createApi } from "../api/client";
 import { Session } from "../api/session";
 import { AuthContext } from "../auth/AuthContext";
-import { fakeAuth, json, memoryStore } from "../test/fakes";
+import { fakeAuth, json, memoryStore, ok } from "../test/fakes";
 import { HistoryPage } from "./HistoryPage";
 
 const STORY = "11111111-1111-4111-8111-111111111111";
 const CHAPTER = "22222222-2222-4222-8222-222222222222";
 
-const ok = (data: unknown) => json(200, { success: true, error: null, data });
 
 function gen(id: string, over: Record<string, unknown> = {}) {
   return {

@@ -1,19 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/errors";
-import { json } from "../test/fakes";
-import { SseParser, streamGeneration, type StreamHandlers } from "./stream";
-
-/** sse builds a streamed answer from chunks sent one after the other. */
-function sse(chunks: string[]): Response {
-  const enc = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      for (const chunk of chunks) c.enqueue(enc.encode(chunk));
-      c.close();
-    },
-  });
-  return new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream" } });
-}
+import { json, sseResponse as sse } from "../test/fakes";
+import { streamGeneration, type StreamHandlers } from "./stream";
 
 function handlers() {
   const calls: string[] = [];
@@ -25,27 +13,6 @@ function handlers() {
   };
   return { h, calls };
 }
-
-describe("SseParser", () => {
-  it("reads events cut anywhere, skipping comments, joining data lines", () => {
-    const p = new SseParser();
-    const text = ': ping\n\nevent: start\ndata: {"a":1}\n\nevent: delta\r\ndata: one\r\ndata: two\r\n\r\ndata: plain\n\n';
-    const events = [];
-    for (let i = 0; i < text.length; i += 3) events.push(...p.feed(text.slice(i, i + 3)));
-    events.push(...p.end());
-    expect(events).toEqual([
-      { event: "start", data: '{"a":1}' },
-      { event: "delta", data: "one\ntwo" },
-      { event: "message", data: "plain" },
-    ]);
-  });
-
-  it("gives the last event when the stream stops without its blank line", () => {
-    const p = new SseParser();
-    expect(p.feed("event: done\ndata: {}")).toEqual([]);
-    expect(p.end()).toEqual([{ event: "done", data: "{}" }]);
-  });
-});
 
 describe("streamGeneration", () => {
   const request = { mode: "continue" as const, chapter_id: "c1" };

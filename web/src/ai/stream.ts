@@ -1,73 +1,14 @@
 // The generation stream: POST /api/stories/{id}/generate answered with
 // server-sent events (start, delta…, done | error). EventSource cannot send the
 // Authorization header, so the stream is read with fetch.
-import { ApiError, OfflineError, toApiError } from "../api/errors";
+import { ApiError, toApiError } from "../api/errors";
 import type { components } from "../api/schema";
+import { openEventStream, readEvents, type SseEvent, type StreamAuth } from "../api/sse";
 
 export type Generation = components["schemas"]["Generation"];
 export type GenerationRequest = components["schemas"]["GenerationRequest"];
 export type Mode = GenerationRequest["mode"];
 export type PromptManifest = components["schemas"]["PromptManifest"];
-
-/** One server-sent event: its name and its data (the data lines joined). */
-export interface SseEvent {
-  event: string;
-  data: string;
-}
-
-/**
- * SseParser turns the chunks of an event stream, cut anywhere, into events.
- * Comments (`: ping`) are skipped; an event without `event:` is a `message`.
- */
-export class SseParser {
-  private buffer = "";
-  private event = "";
-  private data: string[] = [];
-
-  /** feed takes the next chunk and returns the events it completed. */
-  feed(chunk: string): SseEvent[] {
-    this.buffer += chunk;
-    const out: SseEvent[] = [];
-    for (;;) {
-      const m = /\r\n|\r|\n/.exec(this.buffer);
-      // A lone \r at the end may be the first half of \r\n: wait for more.
-      if (!m || (m[0] === "\r" && m.index === this.buffer.length - 1)) break;
-      const line = this.buffer.slice(0, m.index);
-      this.buffer = this.buffer.slice(m.index + m[0].length);
-      const ev = this.line(line);
-      if (ev) out.push(ev);
-    }
-    return out;
-  }
-
-  /** end returns the last event when the stream stopped without its blank line. */
-  end(): SseEvent[] {
-    const out = this.buffer !== "" ? this.feed("\n") : [];
-    const last = this.line("");
-    return last ? [...out, last] : out;
-  }
-
-  private line(line: string): SseEvent | null {
-    if (line === "") {
-      if (this.data.length === 0) {
-        this.event = "";
-        return null;
-      }
-      const ev = { event: this.event || "message", data: this.data.join("\n") };
-      this.event = "";
-      this.data = [];
-      return ev;
-    }
-    if (line.startsWith(":")) return null;
-    const colon = line.indexOf(":");
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? "" : line.slice(colon + 1);
-    if (value.startsWith(" ")) value = value.slice(1);
-    if (field === "event") this.event = value;
-    else if (field === "data") this.data.push(value);
-    return null;
-  }
-}
 
 export interface StartEvent {
   generation_id: string;
@@ -92,31 +33,14 @@ export interface StreamHandlers {
   onError(e: StreamError): void;
 }
 
-export interface StreamDeps {
-  fetch: (input: string, init: RequestInit) => Promise<Response>;
-  /** The access token now (it changes after a refresh). */
-  token(): string | null;
-  /** Renews the access token after a 401; false when the session is over. */
-  refresh(): Promise<boolean>;
-}
+/** The session the stream is sent with; fetch is the browser's unless a test gives one. */
+export type StreamDeps = StreamAuth;
 
 function parse<T>(data: string): T | null {
   try {
     return JSON.parse(data) as T;
   } catch {
     return null;
-  }
-}
-
-async function send(deps: StreamDeps, url: string, body: string, signal: AbortSignal): Promise<Response> {
-  const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "text/event-stream" };
-  const token = deps.token();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  try {
-    return await deps.fetch(url, { method: "POST", headers, body, signal });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === "AbortError") throw err;
-    throw new OfflineError({ cause: err });
   }
 }
 
@@ -131,15 +55,11 @@ async function send(deps: StreamDeps, url: string, body: string, signal: AbortSi
 export async function streamGeneration(deps: StreamDeps, storyId: string, request: GenerationRequest, handlers: StreamHandlers, signal: AbortSignal): Promise<void> {
   const url = `/api/stories/${encodeURIComponent(storyId)}/generate`;
   const body = JSON.stringify(request);
-  let res = await send(deps, url, body, signal);
-  if (res.status === 401 && (await deps.refresh())) res = await send(deps, url, body, signal);
+  const res = await openEventStream(url, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal }, deps);
   if (!res.ok || !res.body) {
     const json = await res.json().catch(() => null);
     throw toApiError(res.status, json, res.headers);
   }
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  const parser = new SseParser();
   let ended = false;
   const dispatch = (ev: SseEvent) => {
     switch (ev.event) {
@@ -175,13 +95,7 @@ export async function streamGeneration(deps: StreamDeps, storyId: string, reques
     }
   };
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      for (const ev of parser.feed(decoder.decode(value, { stream: true }))) dispatch(ev);
-    }
-    for (const ev of parser.feed(decoder.decode())) dispatch(ev);
-    for (const ev of parser.end()) dispatch(ev);
+    await readEvents(res.body, dispatch);
   } catch (err) {
     if (err instanceof DOMException && err.name === "AbortError") throw err;
     if (err instanceof ApiError) throw err;

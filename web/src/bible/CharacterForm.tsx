@@ -1,13 +1,12 @@
 import { useState, type FormEvent } from "react";
-import { ApiError, messageOf } from "../api/errors";
-import type { FieldErrors } from "../auth/validation";
 import { Field, TextAreaField } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { AliasInput, ConflictNotice, SelectField } from "./controls";
-import { useSaveCharacter, VersionConflict, type Character, type CharacterRole } from "./queries";
-import { fieldOf, hasErrors, roleLabel, splitAliases, validateCharacter, type CharacterDraft } from "./validation";
+import { useSaveCharacter, type Character, type CharacterRole } from "./queries";
+import { useVersionedSave } from "./useVersionedSave";
+import { roleLabel, splitAliases, validateCharacter, type CharacterDraft } from "./validation";
 
-type Fields = "name" | "role" | "aliases" | "description" | "background";
+const fields = ["name", "role", "aliases", "description", "background"] as const;
 
 function draftOf(c: Character | undefined): CharacterDraft {
   return c
@@ -28,19 +27,13 @@ export function CharacterForm({ storyId, character, onSaved, onCancel }: Charact
   const save = useSaveCharacter(storyId);
   const [draft, setDraft] = useState<CharacterDraft>(() => draftOf(character));
   const [pendingAlias, setPendingAlias] = useState("");
-  const [base, setBase] = useState<Character | undefined>(character);
-  const [conflict, setConflict] = useState<Character | null>(null);
-  const [errors, setErrors] = useState<FieldErrors<Fields>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { base, conflict, errors, formError, check, failed, resolve } = useVersionedSave(character, fields);
 
   const set = <K extends keyof CharacterDraft>(k: K, v: CharacterDraft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
   function send(version: number | undefined) {
     const values = { ...draft, aliases: [...draft.aliases, ...splitAliases(pendingAlias)] };
-    const found = validateCharacter(values);
-    setErrors(found);
-    setFormError(null);
-    if (hasErrors(found)) return;
+    if (!check(validateCharacter(values))) return;
     const body = {
       name: values.name.trim(),
       role: values.role,
@@ -50,18 +43,7 @@ export function CharacterForm({ storyId, character, onSaved, onCancel }: Charact
     };
     save.mutate(base && version !== undefined ? { id: base.id, body: { ...body, version } } : { body }, {
       onSuccess: (saved) => onSaved(saved),
-      onError: (err) => {
-        if (err instanceof VersionConflict) {
-          setConflict(err.current as Character);
-          return;
-        }
-        const field = fieldOf(err);
-        if (err instanceof ApiError && field && ["name", "role", "aliases", "description", "background"].includes(field)) {
-          setErrors({ [field]: err.message });
-        } else {
-          setFormError(messageOf(err));
-        }
-      },
+      onError: failed,
     });
   }
 
@@ -84,15 +66,13 @@ export function CharacterForm({ storyId, character, onSaved, onCancel }: Charact
             ["Background", conflict.background],
           ]}
           onKeepMine={() => {
-            setBase(conflict);
-            setConflict(null);
+            resolve(conflict);
             send(conflict.version);
           }}
           onUseTheirs={() => {
             setDraft(draftOf(conflict));
             setPendingAlias("");
-            setBase(conflict);
-            setConflict(null);
+            resolve(conflict);
           }}
         />
       )}

@@ -1,11 +1,11 @@
 import { useState } from "react";
-import { messageOf } from "../api/errors";
+import { BibleCard } from "./BibleCard";
 import { CharacterForm } from "./CharacterForm";
-import { ConfirmDialog, Pane } from "./controls";
+import { Pane } from "./controls";
 import { Facts } from "./Facts";
 import { useDeleteCharacter, type Character } from "./queries";
 import { Relationships } from "./Relationships";
-import { roleLabel } from "./validation";
+import { matches, roleLabel } from "./validation";
 
 interface CharactersSectionProps {
   storyId: string;
@@ -26,10 +26,7 @@ export function CharactersSection({ storyId, characters, writable, selectedId, o
   const [mode, setMode] = useState<"view" | "edit" | "new">("view");
   const [query, setQuery] = useState("");
   const selected = characters.find((c) => c.id === selectedId);
-  const q = query.trim().toLowerCase();
-  const shown = q
-    ? characters.filter((c) => c.name.toLowerCase().includes(q) || c.aliases.some((a) => a.toLowerCase().includes(q)))
-    : characters;
+  const shown = characters.filter((c) => matches(c, query));
 
   function open(id: string | null) {
     setMode("view");
@@ -126,35 +123,28 @@ interface CharacterViewProps {
 
 function CharacterView({ storyId, character: c, characters, writable, onEdit, onDeleted, onOpen }: CharacterViewProps) {
   const remove = useDeleteCharacter(storyId);
-  const [confirming, setConfirming] = useState(false);
   return (
-    <section className="bible-card" aria-labelledby={`character-${c.id}`}>
-      <header className="bible-card__header">
-        <div>
-          <h3 id={`character-${c.id}`}>{c.name}</h3>
-          <p className="bible-card__meta">
-            <span className={`badge bible-role bible-role--${c.role}`}>{roleLabel[c.role]}</span>
-            {c.aliases.length > 0 && <> · also called {c.aliases.join(", ")}</>}
-          </p>
-        </div>
-        {writable && (
-          <div className="bible-card__actions">
-            <button type="button" className="button" onClick={onEdit}>
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button button--quiet bible-danger"
-              onClick={() => {
-                remove.reset();
-                setConfirming(true);
-              }}
-            >
-              Delete
-            </button>
-          </div>
-        )}
-      </header>
+    <BibleCard
+      id={c.id}
+      name={c.name}
+      what="character"
+      meta={
+        <>
+          <span className={`badge bible-role bible-role--${c.role}`}>{roleLabel[c.role]}</span>
+          {c.aliases.length > 0 && <> · also called {c.aliases.join(", ")}</>}
+        </>
+      }
+      writable={writable}
+      remove={remove}
+      deleteText={
+        <p>
+          {c.name} will be removed from the bible with their relationships and facts. The manuscript is not changed. This cannot be
+          undone.
+        </p>
+      }
+      onEdit={onEdit}
+      onDeleted={onDeleted}
+    >
       <dl className="bible-text">
         <dt>Description</dt>
         <dd>{c.description || <span className="bible-muted">None yet.</span>}</dd>
@@ -163,28 +153,6 @@ function CharacterView({ storyId, character: c, characters, writable, onEdit, on
       </dl>
       <Relationships storyId={storyId} character={c} characters={characters} writable={writable} onOpen={onOpen} />
       <Facts storyId={storyId} subject={{ character_id: c.id }} name={c.name} writable={writable} />
-      {confirming && (
-        <ConfirmDialog
-          title={`Delete ${c.name}?`}
-          confirmLabel="Delete character"
-          busy={remove.isPending}
-          error={remove.isError ? messageOf(remove.error) : null}
-          onCancel={() => setConfirming(false)}
-          onConfirm={() =>
-            remove.mutate(c.id, {
-              onSuccess: () => {
-                setConfirming(false);
-                onDeleted();
-              },
-            })
-          }
-        >
-          <p>
-            {c.name} will be removed from the bible with their relationships and facts. The manuscript is not changed. This cannot be
-            undone.
-          </p>
-        </ConfirmDialog>
-      )}
-    </section>
+    </BibleCard>
   );
 }

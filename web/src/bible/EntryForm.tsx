@@ -1,13 +1,12 @@
 import { useState, type FormEvent } from "react";
-import { ApiError, messageOf } from "../api/errors";
-import type { FieldErrors } from "../auth/validation";
 import { Field, TextAreaField } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { AliasInput, ConflictNotice, SelectField } from "./controls";
-import { useSaveEntry, VersionConflict, type Entry, type EntryKind } from "./queries";
-import { fieldOf, hasErrors, kindLabel, splitAliases, validateEntry, type EntryDraft } from "./validation";
+import { useSaveEntry, type Entry, type EntryKind } from "./queries";
+import { useVersionedSave } from "./useVersionedSave";
+import { kindLabel, splitAliases, validateEntry, type EntryDraft } from "./validation";
 
-type Fields = "name" | "kind" | "aliases" | "description";
+const fields = ["name", "kind", "aliases", "description"] as const;
 
 function draftOf(e: Entry | undefined, kind: EntryKind): EntryDraft {
   return e ? { name: e.name, kind: e.kind, aliases: [...e.aliases], description: e.description } : { name: "", kind, aliases: [], description: "" };
@@ -27,19 +26,13 @@ export function EntryForm({ storyId, entry, kind = "location", onSaved, onCancel
   const save = useSaveEntry(storyId);
   const [draft, setDraft] = useState<EntryDraft>(() => draftOf(entry, kind));
   const [pendingAlias, setPendingAlias] = useState("");
-  const [base, setBase] = useState<Entry | undefined>(entry);
-  const [conflict, setConflict] = useState<Entry | null>(null);
-  const [errors, setErrors] = useState<FieldErrors<Fields>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { base, conflict, errors, formError, check, failed, resolve } = useVersionedSave(entry, fields);
 
   const set = <K extends keyof EntryDraft>(k: K, v: EntryDraft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
   function send(version: number | undefined) {
     const values = { ...draft, aliases: [...draft.aliases, ...splitAliases(pendingAlias)] };
-    const found = validateEntry(values);
-    setErrors(found);
-    setFormError(null);
-    if (hasErrors(found)) return;
+    if (!check(validateEntry(values))) return;
     const body = {
       name: values.name.trim(),
       kind: values.kind,
@@ -48,18 +41,7 @@ export function EntryForm({ storyId, entry, kind = "location", onSaved, onCancel
     };
     save.mutate(base && version !== undefined ? { id: base.id, body: { ...body, version } } : { body }, {
       onSuccess: (saved) => onSaved(saved),
-      onError: (err) => {
-        if (err instanceof VersionConflict) {
-          setConflict(err.current as Entry);
-          return;
-        }
-        const field = fieldOf(err);
-        if (err instanceof ApiError && field && ["name", "kind", "aliases", "description"].includes(field)) {
-          setErrors({ [field]: err.message });
-        } else {
-          setFormError(messageOf(err));
-        }
-      },
+      onError: failed,
     });
   }
 
@@ -81,15 +63,13 @@ export function EntryForm({ storyId, entry, kind = "location", onSaved, onCancel
             ["Description", conflict.description],
           ]}
           onKeepMine={() => {
-            setBase(conflict);
-            setConflict(null);
+            resolve(conflict);
             send(conflict.version);
           }}
           onUseTheirs={() => {
             setDraft(draftOf(conflict, conflict.kind));
             setPendingAlias("");
-            setBase(conflict);
-            setConflict(null);
+            resolve(conflict);
           }}
         />
       )}

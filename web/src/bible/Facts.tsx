@@ -4,7 +4,7 @@ import type { FieldErrors } from "../auth/validation";
 import { useChapters } from "../stories/queries";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
-import { ConfirmDialog } from "./controls";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { useCreateFact, useDeleteFact, useFacts, type Fact, type FactSubject } from "./queries";
 import { chapterNumber, factRange, fieldOf, hasErrors, validateFact, type FactDraft } from "./validation";
 
@@ -76,6 +76,8 @@ export function Facts({ storyId, subject, name, writable }: FactsProps) {
       {writable && <AddFact storyId={storyId} subject={subject} name={name} />}
       {removing && (
         <ConfirmDialog
+          busyLabel="Deleting…"
+          danger
           title="Delete this fact?"
           confirmLabel="Delete fact"
           busy={remove.isPending}

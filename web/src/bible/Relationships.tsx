@@ -3,7 +3,8 @@ import { ApiError, messageOf } from "../api/errors";
 import type { FieldErrors } from "../auth/validation";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
-import { ConfirmDialog, SelectField } from "./controls";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
+import { SelectField } from "./controls";
 import { useCreateRelationship, useDeleteRelationship, useRelationships, type Character, type Relationship } from "./queries";
 import { fieldOf, hasErrors, validateRelationship, type RelationshipDraft } from "./validation";
 
@@ -81,6 +82,8 @@ export function Relationships({ storyId, character, characters, writable, onOpen
       {writable && <AddRelationship storyId={storyId} character={character} characters={characters} />}
       {removing && (
         <ConfirmDialog
+          busyLabel="Deleting…"
+          danger
           title="Remove this relationship?"
           confirmLabel="Remove relationship"
           busy={remove.isPending}

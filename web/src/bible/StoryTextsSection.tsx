@@ -1,12 +1,11 @@
 import { useState, type FormEvent } from "react";
-import { ApiError, messageOf } from "../api/errors";
-import type { FieldErrors } from "../auth/validation";
 import type { Story } from "../stories/queries";
 import { TextAreaField } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { ConflictNotice } from "./controls";
-import { useSaveStoryTexts, VersionConflict } from "./queries";
-import { fieldOf, hasErrors, validateStoryTexts, type StoryTextsDraft } from "./validation";
+import { useSaveStoryTexts } from "./queries";
+import { useVersionedSave } from "./useVersionedSave";
+import { validateStoryTexts, type StoryTextsDraft } from "./validation";
 
 // What the AI does with each (docs/ai.md: both are in the "book block" of every prompt).
 const SYNOPSIS_HINT = "The AI reads it, with the premise, before every request on this story, so it knows where the story is going.";
@@ -35,37 +34,25 @@ export function StoryTextsSection({ story, writable }: { story: Story; writable:
 
 function StoryTextsForm({ story }: { story: Story }) {
   const save = useSaveStoryTexts(story.id);
-  const [base, setBase] = useState<Story>(story);
+  const saving = useVersionedSave(story, ["synopsis", "style_guide"] as const);
+  const { conflict, errors, formError, check, failed, resolve } = saving;
+  const base = saving.base ?? story;
   const [draft, setDraft] = useState<StoryTextsDraft>({ synopsis: story.synopsis, style_guide: story.style_guide });
-  const [conflict, setConflict] = useState<Story | null>(null);
-  const [errors, setErrors] = useState<FieldErrors<"synopsis" | "style_guide">>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [status, setStatus] = useState("");
   const dirty = draft.synopsis !== base.synopsis || draft.style_guide !== base.style_guide;
 
   function send(version: number) {
-    const found = validateStoryTexts(draft);
-    setErrors(found);
-    setFormError(null);
     setStatus("");
-    if (hasErrors(found)) return;
+    if (!check(validateStoryTexts(draft))) return;
     save.mutate(
       { version, synopsis: draft.synopsis.trim(), style_guide: draft.style_guide.trim() },
       {
         onSuccess: (saved) => {
-          setBase(saved);
+          saving.setBase(saved);
           setDraft({ synopsis: saved.synopsis, style_guide: saved.style_guide });
           setStatus("Saved.");
         },
-        onError: (err) => {
-          if (err instanceof VersionConflict) {
-            setConflict(err.current as Story);
-            return;
-          }
-          const field = fieldOf(err);
-          if (err instanceof ApiError && (field === "synopsis" || field === "style_guide")) setErrors({ [field]: err.message });
-          else setFormError(messageOf(err));
-        },
+        onError: failed,
       },
     );
   }
@@ -90,14 +77,12 @@ function StoryTextsForm({ story }: { story: Story }) {
             ["Style guide", conflict.style_guide],
           ]}
           onKeepMine={() => {
-            setBase(conflict);
-            setConflict(null);
+            resolve(conflict);
             send(conflict.version);
           }}
           onUseTheirs={() => {
             setDraft({ synopsis: conflict.synopsis, style_guide: conflict.style_guide });
-            setBase(conflict);
-            setConflict(null);
+            resolve(conflict);
           }}
         />
       )}

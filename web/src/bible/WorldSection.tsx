@@ -1,17 +1,10 @@
 import { useState } from "react";
-import { messageOf } from "../api/errors";
-import { ConfirmDialog, Pane } from "./controls";
+import { BibleCard } from "./BibleCard";
+import { Pane } from "./controls";
 import { EntryForm } from "./EntryForm";
 import { Facts } from "./Facts";
 import { useDeleteEntry, type Entry, type EntryKind } from "./queries";
-import { kindLabel } from "./validation";
-
-/** matches tells whether an entry's name or one of its aliases contains the search text. */
-export function matches(e: Entry, query: string): boolean {
-  const q = query.trim().toLowerCase();
-  if (q === "") return true;
-  return e.name.toLowerCase().includes(q) || e.aliases.some((a) => a.toLowerCase().includes(q));
-}
+import { kindLabel, matches } from "./validation";
 
 interface WorldSectionProps {
   storyId: string;
@@ -127,34 +120,18 @@ interface EntryViewProps {
 
 function EntryView({ storyId, entry: e, writable, onEdit, onDeleted }: EntryViewProps) {
   const remove = useDeleteEntry(storyId);
-  const [confirming, setConfirming] = useState(false);
   return (
-    <section className="bible-card" aria-labelledby={`entry-${e.id}`}>
-      <header className="bible-card__header">
-        <div>
-          <h3 id={`entry-${e.id}`}>{e.name}</h3>
-          <p className="bible-card__meta">
-            <span className="badge bible-kind">{kindLabel[e.kind]}</span>
-          </p>
-        </div>
-        {writable && (
-          <div className="bible-card__actions">
-            <button type="button" className="button" onClick={onEdit}>
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button button--quiet bible-danger"
-              onClick={() => {
-                remove.reset();
-                setConfirming(true);
-              }}
-            >
-              Delete
-            </button>
-          </div>
-        )}
-      </header>
+    <BibleCard
+      id={e.id}
+      name={e.name}
+      what="entry"
+      meta={<span className="badge bible-kind">{kindLabel[e.kind]}</span>}
+      writable={writable}
+      remove={remove}
+      deleteText={<p>{e.name} will be removed from the bible with its facts. The manuscript is not changed. This cannot be undone.</p>}
+      onEdit={onEdit}
+      onDeleted={onDeleted}
+    >
       {e.aliases.length > 0 && (
         <>
           <p className="bible-label" id={`aliases-${e.id}`}>
@@ -174,25 +151,6 @@ function EntryView({ storyId, entry: e, writable, onEdit, onDeleted }: EntryView
         <dd>{e.description || <span className="bible-muted">None yet.</span>}</dd>
       </dl>
       <Facts storyId={storyId} subject={{ entry_id: e.id }} name={e.name} writable={writable} />
-      {confirming && (
-        <ConfirmDialog
-          title={`Delete ${e.name}?`}
-          confirmLabel="Delete entry"
-          busy={remove.isPending}
-          error={remove.isError ? messageOf(remove.error) : null}
-          onCancel={() => setConfirming(false)}
-          onConfirm={() =>
-            remove.mutate(e.id, {
-              onSuccess: () => {
-                setConfirming(false);
-                onDeleted();
-              },
-            })
-          }
-        >
-          <p>{e.name} will be removed from the bible with its facts. The manuscript is not changed. This cannot be undone.</p>
-        </ConfirmDialog>
-      )}
-    </section>
+    </BibleCard>
   );
 }

@@ -1,5 +1,4 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode, type SelectHTMLAttributes } from "react";
-import { FormError } from "../ui/FormError";
 import { splitAliases } from "./validation";
 
 interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> {
@@ -103,60 +102,6 @@ export function AliasInput({ label, hint, error, value, pending, onChange }: Ali
         </p>
       )}
     </div>
-  );
-}
-
-interface ConfirmDialogProps {
-  title: string;
-  children: ReactNode;
-  confirmLabel: string;
-  busy: boolean;
-  error: string | null;
-  onConfirm: () => void;
-  onCancel: () => void;
-}
-
-/** ConfirmDialog asks before something is deleted; it is modal, starts on "Cancel" and closes with Escape. */
-export function ConfirmDialog({ title, children, confirmLabel, busy, error, onConfirm, onCancel }: ConfirmDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (typeof dialog.showModal === "function") dialog.showModal();
-    else dialog.setAttribute("open", "");
-    cancelRef.current?.focus();
-    return () => {
-      if (typeof dialog.close === "function" && dialog.open) dialog.close();
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      className="confirm"
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
-      }}
-    >
-      <h2 id={titleId} className="confirm__title">
-        {title}
-      </h2>
-      <div className="confirm__body">{children}</div>
-      <FormError message={error} />
-      <div className="confirm__actions">
-        <button type="button" className="button" ref={cancelRef} onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="button" className="button button--danger" disabled={busy} onClick={onConfirm}>
-          {busy ? "Deleting…" : confirmLabel}
-        </button>
-      </div>
-    </dialog>
   );
 }
 

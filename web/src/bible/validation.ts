@@ -166,3 +166,10 @@ export function factRange(from: number | null, until: number | null): string {
   if (from === until) return `In chapter ${from}`;
   return `Chapters ${from}–${until}`;
 }
+
+/** matches tells whether a character's or entry's name or one of its aliases contains the search text. */
+export function matches(item: { name: string; aliases: string[] }, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (q === "") return true;
+  return item.name.toLowerCase().includes(q) || item.aliases.some((a) => a.toLowerCase().includes(q));
+}

@@ -8,7 +8,7 @@ import { useStoryOutlet } from "../stories/StoryLayout";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { day } from "../ui/format";
-import { ConfirmDialog } from "./ConfirmDialog";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { useChangeRole, useCollaborators, useInvite, useRemoveCollaborator, type Collaborator, type Role } from "./queries";
 import "./collaborators.css";
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApi } from "../api/client";
 import { Session } from "../api/session";
 import { AuthContext } from "../auth/AuthContext";
-import { fakeAuth, json, memoryStore } from "../test/fakes";
+import { fakeAuth, memoryStore, ok } from "../test/fakes";
 import type { VersionsPanelProps } from "../versions/VersionsPanel";
 import { ChapterEditorPage } from "./ChapterEditorPage";
 
@@ -46,7 +46,6 @@ const STORY = "11111111-1111-4111-8111-111111111111";
 const CHAPTER = "22222222-2222-4222-8222-222222222222";
 const SCENE = "33333333-3333-4333-8333-333333333333";
 
-const ok = (data: unknown) => json(200, { success: true, error: null, data });
 
 function server(role: string) {
   const puts: { path: string; body: unknown }[] = [];

@@ -4,10 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ExportFormat } from "./formats";
 import { ExportPage } from "./ExportPage";
 import type { Export } from "./progress";
-import { fakeApi, fail, ok, renderWith, route, story } from "./testkit";
+import { sseResponse } from "../test/fakes";
+import { EXPORT_ID, exportOf as exp, fakeApi, fail, ok, renderWith, route, story } from "./testkit";
 
 const S = story();
-const EXPORT_ID = "33333333-3333-4333-8333-333333333333";
 
 const formats: ExportFormat[] = [
   { name: "pdf", media_type: "application/pdf", extension: ".pdf", prose: true, scripts: false, options: ["trim", "author"] },
@@ -15,38 +15,10 @@ const formats: ExportFormat[] = [
   { name: "fdx", media_type: "application/xml", extension: ".fdx", prose: false, scripts: true, options: ["author"] },
 ];
 
-function exp(over: Partial<Export> = {}): Export {
-  return {
-    id: EXPORT_ID,
-    story_id: S.id,
-    user_id: S.owner_id,
-    format: "epub",
-    options: {},
-    status: "pending",
-    progress: 0,
-    error: "",
-    file_id: null,
-    file_size: 0,
-    reused: false,
-    created_at: "2026-11-28T10:00:00Z",
-    started_at: null,
-    completed_at: null,
-    ...over,
-  };
-}
-
 function sse(events: [string, Export][]): Response {
   const text = events.map(([name, e]) => `event: ${name}\ndata: ${JSON.stringify(e)}\n\n`).join("");
-  const bytes = new TextEncoder().encode(text);
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      // In two pieces, split inside an event, as a network would.
-      c.enqueue(bytes.slice(0, 50));
-      c.enqueue(bytes.slice(50));
-      c.close();
-    },
-  });
-  return new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream" } });
+  // In two pieces, split inside an event, as a network would.
+  return sseResponse([text.slice(0, 50), text.slice(50)]);
 }
 
 const done = exp({ status: "completed", progress: 100, file_size: 5120, download_url: `/api/exports/${EXPORT_ID}/download` });

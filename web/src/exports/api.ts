@@ -1,9 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { unwrap, type Api } from "../api/client";
 import { ApiError, OfflineError, toApiError } from "../api/errors";
+import { readEvents } from "../api/sse";
 import { useApi } from "../auth/AuthContext";
 import { fileNameFrom } from "./formats";
-import { isFinal, sseParser, type Export } from "./progress";
+import { isFinal, type Export } from "./progress";
 
 export const exportKeys = {
   formats: ["export-formats"] as const,
@@ -81,30 +82,22 @@ async function streamExport(api: Api, id: string, onUpdate: (e: Export) => void,
   }
   const body = res.data;
   if (!body || typeof body === "string" || !("getReader" in body)) return null;
-  const reader = (body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  const parser = sseParser();
-  let last: Export | null = null;
+  let final: Export | null = null;
   try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      const events = done ? [...parser.push(decoder.decode()), ...parser.end()] : parser.push(decoder.decode(value, { stream: true }));
-      for (const ev of events) {
-        if (ev.event !== "progress" && ev.event !== "end") continue;
-        const e = parseExport(ev.data);
-        if (!e) continue;
-        last = e;
-        onUpdate(e);
-        if (ev.event === "end" || isFinal(e)) return e;
-      }
-      if (done) return last && isFinal(last) ? last : null;
-    }
+    await readEvents(body as ReadableStream<Uint8Array>, (ev, stop) => {
+      if (ev.event !== "progress" && ev.event !== "end") return;
+      const e = parseExport(ev.data);
+      if (!e) return;
+      onUpdate(e);
+      if (ev.event !== "end" && !isFinal(e)) return;
+      final = e;
+      stop();
+    });
   } catch (err) {
     if (signal.aborted) throw err;
     return null;
-  } finally {
-    reader.releaseLock();
   }
+  return final;
 }
 
 /** pollExport asks for the export every 1.5 s until it is completed or failed. */

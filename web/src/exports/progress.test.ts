@@ -1,53 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { idleJob, jobReducer, progressOf, sseParser, type Export } from "./progress";
-
-function exp(over: Partial<Export> = {}): Export {
-  return {
-    id: "e1",
-    story_id: "s1",
-    user_id: "u1",
-    format: "epub",
-    options: {},
-    status: "pending",
-    progress: 0,
-    error: "",
-    file_id: null,
-    file_size: 0,
-    reused: false,
-    created_at: "2026-11-28T10:00:00Z",
-    started_at: null,
-    completed_at: null,
-    ...over,
-  };
-}
-
-describe("sseParser", () => {
-  it("reads events split across chunks anywhere", () => {
-    const p = sseParser();
-    const text = 'event: progress\ndata: {"a":1}\n\nevent: end\ndata: {"a":2}\n\n';
-    const events = [];
-    for (const ch of text) events.push(...p.push(ch));
-    expect(events).toEqual([
-      { event: "progress", data: '{"a":1}' },
-      { event: "end", data: '{"a":2}' },
-    ]);
-  });
-
-  it("takes CRLF and CR line ends, skips comments and joins data lines", () => {
-    const p = sseParser();
-    const out = [...p.push(": keep-alive\r\nevent: progress\r\ndata: one\r"), ...p.push("\ndata: two\r\n\r\ndata:x\r\r")];
-    expect(out).toEqual([
-      { event: "progress", data: "one\ntwo" },
-      { event: "message", data: "x" },
-    ]);
-  });
-
-  it("delivers a last event without the blank line at the end of the stream", () => {
-    const p = sseParser();
-    expect(p.push("event: end\ndata: {}")).toEqual([]);
-    expect(p.end()).toEqual([{ event: "end", data: "{}" }]);
-  });
-});
+import { idleJob, jobReducer, progressOf } from "./progress";
+import { exportOf as exp } from "./testkit";
 
 describe("jobReducer", () => {
   it("follows an export to completion", () => {

@@ -2,67 +2,6 @@ import type { components } from "../api/schema";
 
 export type Export = components["schemas"]["Export"];
 
-/** One server-sent event: its name and its data lines joined. */
-export interface SSEEvent {
-  event: string;
-  data: string;
-}
-
-/**
- * sseParser reads a text/event-stream in the pieces the network delivers: push
- * each decoded chunk and get back the events it completed. Lines may end in LF,
- * CRLF or CR; comments (":") and unknown fields are skipped; an event without an
- * `event:` line is a "message".
- */
-export function sseParser(): { push(chunk: string): SSEEvent[]; end(): SSEEvent[] } {
-  let buffer = "";
-  let event = "";
-  let data: string[] = [];
-  let pendingCR = false;
-
-  function line(l: string, out: SSEEvent[]) {
-    if (l === "") {
-      if (data.length > 0) out.push({ event: event || "message", data: data.join("\n") });
-      event = "";
-      data = [];
-      return;
-    }
-    if (l.startsWith(":")) return;
-    const colon = l.indexOf(":");
-    const field = colon < 0 ? l : l.slice(0, colon);
-    let value = colon < 0 ? "" : l.slice(colon + 1);
-    if (value.startsWith(" ")) value = value.slice(1);
-    if (field === "event") event = value;
-    else if (field === "data") data.push(value);
-  }
-
-  return {
-    push(chunk) {
-      const out: SSEEvent[] = [];
-      let text = chunk;
-      // A CR at the end of the last chunk and an LF at the start of this one are one line end.
-      if (pendingCR && text.startsWith("\n")) text = text.slice(1);
-      pendingCR = false;
-      buffer += text;
-      for (;;) {
-        const m = /\r\n|\r|\n/.exec(buffer);
-        if (!m) break;
-        if (m[0] === "\r" && m.index === buffer.length - 1) pendingCR = true;
-        line(buffer.slice(0, m.index), out);
-        buffer = buffer.slice(m.index + m[0].length);
-      }
-      return out;
-    },
-    end() {
-      const out: SSEEvent[] = [];
-      if (buffer !== "") line(buffer, out);
-      buffer = "";
-      line("", out);
-      return out;
-    },
-  };
-}
-
 /** Where an export job stands in the page. */
 export interface JobState {
   /** "idle" before Export is pressed, "starting" while the request is sent. */

@@ -8,18 +8,12 @@ import { createApi, type Api } from "../api/client";
 import { Session } from "../api/session";
 import { AuthContext, type Auth } from "../auth/AuthContext";
 import type { Story } from "../stories/queries";
-import { fakeAuth, json, memoryStore, tokens } from "../test/fakes";
+import type { Export } from "./progress";
+import { fail, fakeAuth, memoryStore, ok, tokens } from "../test/fakes";
 
 export type Handler = (req: Request) => Response | Promise<Response>;
 
-/** ok wraps data in the success envelope. */
-export function ok(data: unknown, status = 200): Response {
-  return json(status, { data, error: null });
-}
-
-export function fail(status: number, code: string, message: string, field?: string): Response {
-  return json(status, { data: null, error: { code, message, ...(field ? { field } : {}) } });
-}
+export { fail, ok };
 
 /** route answers requests by "METHOD /path" (query left out); anything else is a 404. */
 export function route(table: Record<string, Handler>): Handler & { calls: Request[] } {
@@ -86,6 +80,30 @@ export function story(over: Partial<Story> = {}): Story {
     published_at: null,
     deleted_at: null,
     role: "owner",
+    ...over,
+  };
+}
+
+export const EXPORT_ID = "33333333-3333-4333-8333-333333333333";
+
+/** exportOf is an export of story() in the given state; pending by default. */
+export function exportOf(over: Partial<Export> = {}): Export {
+  const s = story();
+  return {
+    id: EXPORT_ID,
+    story_id: s.id,
+    user_id: s.owner_id,
+    format: "epub",
+    options: {},
+    status: "pending",
+    progress: 0,
+    error: "",
+    file_id: null,
+    file_size: 0,
+    reused: false,
+    created_at: "2026-11-28T10:00:00Z",
+    started_at: null,
+    completed_at: null,
     ...over,
   };
 }

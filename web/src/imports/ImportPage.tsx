@@ -7,7 +7,6 @@ import { useApi } from "../auth/AuthContext";
 import { storyKeys } from "../stories/queries";
 import { ImportPreview, type ImportChoices, type Preview } from "./ImportPreview";
 import { checkManuscript, IMPORT_ACCEPT, uploadManuscript, type UploadedFile } from "./upload";
-import "../exports/controls.css";
 import "./imports.css";
 
 type Stage =

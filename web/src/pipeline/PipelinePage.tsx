@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import { messageOf } from "../api/errors";
-import { ConfirmDialog } from "../collaborators/ConfirmDialog";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { storyKeys } from "../stories/queries";
 import { canWrite, useStoryOutlet } from "../stories/StoryLayout";
 import { FormError } from "../ui/FormError";
@@ -171,7 +171,7 @@ function RunPanel({ storyId, initial, writer }: { storyId: string; initial: Run;
         {run.options.continuity_check ? " · continuity checks" : ""}
       </p>
       <div
-        className="run__bar"
+        className="progress run__bar"
         role="progressbar"
         aria-label="Drafting progress"
         aria-valuemin={0}
@@ -179,7 +179,7 @@ function RunPanel({ storyId, initial, writer }: { storyId: string; initial: Run;
         aria-valuenow={percent}
         aria-valuetext={`${percent}%, ${run.done_steps} of ${run.total_steps} steps`}
       >
-        <div className="run__fill" style={{ width: `${percent}%` }} />
+        <div className="progress__bar run__fill" style={{ width: `${percent}%` }} />
       </div>
       <div role="status" aria-live="polite" className="run__status">
         <p className="run__now">

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useReducer } from "react";
 import { unwrap } from "../api/client";
 import { toApiError } from "../api/errors";
+import { openEventStream, readEvents } from "../api/sse";
 import { useApi } from "../auth/AuthContext";
 import { followReducer, isActive, type Run } from "./progress";
-import { readEventStream } from "./sse";
 
 const FIRST_RETRY_MS = 1000;
 const LONGEST_RETRY_MS = 10_000;
@@ -40,34 +40,25 @@ export function useFollowRun(runId: string, initial: Run | null) {
     const { signal } = ctrl;
     const run = async () => {
       let delay = FIRST_RETRY_MS;
-      let refreshed = false;
+      const auth = { token: () => api.session.accessToken, refresh: () => api.refresh() };
       while (!signal.aborted) {
         dispatch({ type: "connecting" });
-        let ended = false;
         try {
-          const end = await readEventStream(
-            `/api/pipelines/${runId}/events`,
-            api.session.accessToken,
-            (e) => {
+          const res = await openEventStream(`/api/pipelines/${runId}/events`, { signal, cache: "no-store" }, auth);
+          if (res.ok && res.body) {
+            let ended = false;
+            await readEvents(res.body, (e) => {
               if (e.event !== "progress" && e.event !== "end") return;
               const next = JSON.parse(e.data) as Run;
               dispatch({ type: e.event, run: next });
               if (e.event === "end") ended = true;
               delay = FIRST_RETRY_MS;
-              refreshed = false;
-            },
-            signal,
-          );
-          if (ended) return;
-          if (end.kind === "refused") {
-            if (end.status === 401 && !refreshed) {
-              refreshed = true;
-              if (await api.refresh()) continue;
-            }
-            if (end.status < 500 && end.status !== 408 && end.status !== 429) {
-              dispatch({ type: "failed", message: toApiError(end.status, end.body).message });
-              return;
-            }
+            });
+            if (ended) return;
+          } else if (res.status < 500 && res.status !== 408 && res.status !== 429) {
+            const body: unknown = await res.json().catch(() => null);
+            dispatch({ type: "failed", message: toApiError(res.status, body).message });
+            return;
           }
         } catch {
           if (signal.aborted) return;

@@ -55,6 +55,16 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
+/** ok answers with data in the success envelope. */
+export function ok(data: unknown, status = 200): Response {
+  return json(status, { success: true, data, error: null });
+}
+
+/** fail answers with an error envelope (some errors carry data too, such as the current version after a conflict). */
+export function fail(status: number, code: string, message: string, field?: string, data: unknown = null): Response {
+  return json(status, { success: false, data, error: { code, message, ...(field ? { field } : {}) } });
+}
+
 export function fakeAuth(over: Partial<Auth> = {}): Auth {
   const api: Api = createApi({ session: new Session(memoryStore()), baseUrl: "http://api.test", fetch: vi.fn() });
   return {
@@ -67,4 +77,16 @@ export function fakeAuth(over: Partial<Auth> = {}): Auth {
     retry: vi.fn(),
     ...over,
   };
+}
+
+/** sseResponse is a streamed text/event-stream answer whose chunks arrive one after the other. */
+export function sseResponse(chunks: string[]): Response {
+  const enc = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const chunk of chunks) c.enqueue(enc.encode(chunk));
+      c.close();
+    },
+  });
+  return new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream" } });
 }

@@ -4,7 +4,7 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useParams } from "react-router";
 import { ApiError, OfflineError, messageOf } from "../api/errors";
 import { useApi, useAuth } from "../auth/AuthContext";
-import { ConfirmDialog } from "../collaborators/ConfirmDialog";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { useCollaborators } from "../collaborators/queries";
 import type { Doc } from "../editor/document";
 import { canWrite } from "../stories/StoryLayout";

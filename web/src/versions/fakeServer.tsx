@@ -34,9 +34,7 @@ function match(pattern: string, path: string): Record<string, string> | null {
 
 /** ok wraps data in the success envelope. */
 export const ok = (data: unknown): [number, unknown] => [200, data];
-/** fail answers an error envelope. */
-export const fail = (status: number, code: string, message: string, field?: string, data: unknown = null): Response =>
-  json(status, { data, error: { code, message, ...(field ? { field } : {}) } });
+export { fail } from "../test/fakes";
 
 /**
  * fakeServer answers requests with routes keyed "METHOD /path/:param". Every call

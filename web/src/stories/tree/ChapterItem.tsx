@@ -6,7 +6,7 @@ import { Link } from "react-router";
 import { ApiError, messageOf } from "../../api/errors";
 import { words } from "../../ui/format";
 import type { ChapterSummary } from "../queries";
-import { ConfirmDialog } from "./ConfirmDialog";
+import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { useFocusRequest } from "./focus";
 import { useCreateScene, useDeleteChapter, useUpdateChapter, type Character, type Scene } from "./queries";
 import { RowActions, type MoveTarget } from "./RowActions";
@@ -231,6 +231,9 @@ export function ChapterItem(props: ChapterItemProps) {
       </div>
       {confirming && (
         <ConfirmDialog
+          cancelLabel="Keep it"
+          busyLabel="Deleting…"
+          danger
           title={`Delete chapter ${chapter.chapter_number}, “${title}”?`}
           confirmLabel="Delete chapter"
           busy={del.isPending}

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApi } from "../../api/client";
 import { Session } from "../../api/session";
 import { AuthContext } from "../../auth/AuthContext";
-import { fakeAuth, json, memoryStore } from "../../test/fakes";
+import { fakeAuth, json, memoryStore, ok } from "../../test/fakes";
 import type { ChapterSummary, Story } from "../queries";
 import { StoryPage } from "../StoryPage";
 import type { Scene } from "./queries";
@@ -72,7 +72,6 @@ function fakeServer() {
   };
   const calls: Call[] = [];
   const overrides = new Map<string, (body: unknown) => Response>();
-  const ok = (data: unknown) => json(200, { success: true, data, error: null });
   const fetch = async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     const body: unknown = req.method === "GET" || req.method === "DELETE" ? null : await req.json();

@@ -4,7 +4,7 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import { ApiError, messageOf } from "../../api/errors";
 import { words } from "../../ui/format";
-import { ConfirmDialog } from "./ConfirmDialog";
+import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { useFocusRequest } from "./focus";
 import { useDeleteScene, useSaveScene, type Character, type Scene } from "./queries";
 import { RowActions, type MoveTarget } from "./RowActions";
@@ -139,6 +139,9 @@ export function SceneItem(props: SceneItemProps) {
         ))}
       {confirming && (
         <ConfirmDialog
+          cancelLabel="Keep it"
+          busyLabel="Deleting…"
+          danger
           title={`Delete scene “${title}”?`}
           confirmLabel="Delete scene"
           busy={del.isPending}

@@ -1,13 +1,16 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
-import "./collaborators.css";
+import { FormError } from "./FormError";
 
 interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The confirm button's words while the action runs, e.g. "Deleting…". */
+  busyLabel?: string;
   cancelLabel?: string;
   /** A destructive action: its button is red and the cancel button takes the focus. */
   danger?: boolean;
+  /** While the action runs both buttons are disabled and Escape does nothing. */
   busy?: boolean;
   /** An error from the confirmed action, shown in the dialog. */
   error?: string | null;
@@ -17,10 +20,22 @@ interface ConfirmDialogProps {
 
 /**
  * ConfirmDialog asks before an action that cannot be taken back. Render it only
- * while the question is asked: it opens as a modal when it mounts and gives the
- * focus back to where it was when it unmounts.
+ * while the question is asked: it opens as a modal when it mounts, puts the focus
+ * on the safe choice, cancels on Escape and gives the focus back to where it was
+ * when it unmounts.
  */
-export function ConfirmDialog({ title, children, confirmLabel, cancelLabel = "Cancel", danger, busy, error, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  busyLabel,
+  cancelLabel = "Cancel",
+  danger = false,
+  busy = false,
+  error = null,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
@@ -31,12 +46,13 @@ export function ConfirmDialog({ title, children, confirmLabel, cancelLabel = "Ca
     const dialog = ref.current;
     if (!dialog) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    // jsdom (and very old browsers) have no showModal: open it as a plain dialog.
     if (typeof dialog.showModal === "function") dialog.showModal();
     else dialog.setAttribute("open", "");
     (danger ? cancelRef.current : confirmRef.current)?.focus();
     return () => {
       if (typeof dialog.close === "function" && dialog.open) dialog.close();
-      opener?.focus();
+      if (opener?.isConnected) opener.focus();
     };
     // Opened once per mount; the focus choice is fixed for the question asked.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -59,11 +75,7 @@ export function ConfirmDialog({ title, children, confirmLabel, cancelLabel = "Ca
       <div id={bodyId} className="confirm__body">
         {children}
       </div>
-      {error && (
-        <p className="confirm__error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="confirm__actions">
         <button ref={cancelRef} type="button" className="button" onClick={onCancel} disabled={busy}>
           {cancelLabel}
@@ -75,7 +87,7 @@ export function ConfirmDialog({ title, children, confirmLabel, cancelLabel = "Ca
           onClick={onConfirm}
           disabled={busy}
         >
-          {confirmLabel}
+          {busy && busyLabel ? busyLabel : confirmLabel}
         </button>
       </div>
     </dialog>
