@@ -12,9 +12,10 @@ const MARK_BUTTONS: { mark: Mark; label: string; shortcut: string; text: ReactNo
 
 const PROSE_BLOCKS: { type: BlockType; label: string; text: string }[] = [
   { type: "p", label: "Paragraph", text: "¶" },
-  { type: "h1", label: "Heading 1", text: "H1" },
-  { type: "h2", label: "Heading 2", text: "H2" },
-  { type: "h3", label: "Heading 3", text: "H3" },
+  // The name holds the visible "H1" too (WCAG 2.5.3, label in name), for voice control.
+  { type: "h1", label: "H1, heading 1", text: "H1" },
+  { type: "h2", label: "H2, heading 2", text: "H2" },
+  { type: "h3", label: "H3, heading 3", text: "H3" },
   { type: "blockquote", label: "Quotation", text: "❝" },
 ];
 
