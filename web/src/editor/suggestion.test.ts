@@ -40,6 +40,32 @@ describe("acceptSuggestion", () => {
     ]);
   });
 
+  it("turns **bold** and *italic* into marks and a paragraph of * * * into a scene break", () => {
+    const value: EditorValue = [{ type: "p", children: [{ text: "She said *no*, and **meant** it.\n\n* * *\n\nLater, 2 * 3 * 4 stayed sums.", suggestion: "s1" }] }];
+    expect(acceptSuggestion(value, "s1", GEN)).toEqual([
+      {
+        type: "p",
+        children: [
+          { text: "She said ", ai: GEN },
+          { text: "no", ai: GEN, italic: true },
+          { text: ", and ", ai: GEN },
+          { text: "meant", ai: GEN, bold: true },
+          { text: " it.", ai: GEN },
+        ],
+      },
+      { type: "scene_break", children: [{ text: "" }] },
+      { type: "p", children: [{ text: "Later, 2 * 3 * 4 stayed sums.", ai: GEN }] },
+    ]);
+  });
+
+  it("keeps a script's * * * as text: scene breaks are prose", () => {
+    const value: EditorValue = [{ type: "action", children: [{ text: "He *runs*.\n\n* * *", suggestion: "s1" }] }];
+    expect(acceptSuggestion(value, "s1", GEN, "action")).toEqual([
+      { type: "action", children: [{ text: "He ", ai: GEN }, { text: "runs", ai: GEN, italic: true }, { text: ".", ai: GEN }] },
+      { type: "action", children: [{ text: "* * *", ai: GEN }] },
+    ]);
+  });
+
   it("uses the script's paragraph type for new blocks", () => {
     const value: EditorValue = [{ type: "action", children: [{ text: "He runs.\n\nShe follows.", suggestion: "s1" }] }];
     expect(acceptSuggestion(value, "s1", GEN, "action")).toEqual([

@@ -58,12 +58,38 @@ export function hasSuggestion(value: EditorValue, id: string): boolean {
   return suggestionText(value, id) !== "";
 }
 
+// **bold** and *italic*, as models write emphasis (Markdown, and Fountain in scripts).
+// An asterisk that opens or closes a span touches a word; any other stays as it is.
+const EMPHASIS = /\*\*(?=\S)([\s\S]*?\S)\*\*|\*(?=[^\s*])([\s\S]*?[^\s*])\*/g;
+
+/**
+ * emphasis splits an accepted passage into leaves with the `bold` and `italic`
+ * marks its asterisks stand for (the asterisks themselves go); base's other
+ * marks are kept on every piece.
+ */
+export function emphasis(text: string, base: EditorText): EditorText[] {
+  const out: EditorText[] = [];
+  let last = 0;
+  for (const m of text.matchAll(EMPHASIS)) {
+    if (m.index > last) out.push({ ...base, text: text.slice(last, m.index) });
+    if (m[1] !== undefined) out.push({ ...base, text: m[1], bold: true });
+    else if (m[2] !== undefined) out.push({ ...base, text: m[2], italic: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push({ ...base, text: text.slice(last) });
+  return out;
+}
+
+// A paragraph that is only a scene-break mark: "* * *", "***", "---", "#".
+const SCENE_BREAK = /^\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|#)\s*$/;
+
 /**
  * acceptSuggestion turns suggestion `id` into the writer's text: its leaves
  * lose the `suggestion` mark and carry the `ai` provenance mark with the
  * generation's id; the original text it replaces is removed. A blank line in
  * the suggested text starts a new block (of type `paragraph`, after the block
- * the suggestion is in), as the model writes paragraphs that way.
+ * the suggestion is in), as the model writes paragraphs that way; **bold** and
+ * *italic* become marks, and in prose a paragraph of "* * *" a scene break.
  */
 export function acceptSuggestion(value: EditorValue, id: string, generationId: string, paragraph: BlockType = "p"): EditorValue {
   const out: EditorValue = [];
@@ -71,6 +97,7 @@ export function acceptSuggestion(value: EditorValue, id: string, generationId: s
     if (onlyRemoved(block.children, id)) continue; // a whole block the rewrite replaces
     // Split the block's inlines at the paragraph breaks of the suggested text.
     const parts: Child[][] = [[]];
+    const breaks = new Set<number>(); // parts that are a scene break
     const push = (c: Child) => parts[parts.length - 1]?.push(c);
     for (const c of block.children) {
       if (isElement(c)) {
@@ -86,13 +113,21 @@ export function acceptSuggestion(value: EditorValue, id: string, generationId: s
       const pieces = c.text.split(/\n[ \t]*\n\s*/);
       pieces.forEach((text, i) => {
         if (i > 0) parts.push([]);
-        if (text !== "") push({ ...without(c, SUGGESTION), text, ai: generationId });
+        if (i > 0 && paragraph === "p" && SCENE_BREAK.test(text)) {
+          breaks.add(parts.length - 1);
+          return;
+        }
+        if (text !== "") for (const leaf of emphasis(text, { ...without(c, SUGGESTION), text: "", ai: generationId })) push(leaf);
       });
     }
     parts.forEach((kids, i) => {
       const children = kids.length > 0 ? kids : [{ text: "" }];
       if (i === 0) {
         out.push({ ...block, children });
+        return;
+      }
+      if (breaks.has(i)) {
+        out.push({ type: "scene_break", children: [{ text: "" }] });
         return;
       }
       // A break at the very end of the suggestion leaves no empty paragraph behind.
