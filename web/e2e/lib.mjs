@@ -1,3 +1,6 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
 // Shared by the end-to-end journeys (journeys/*.mjs): API calls, assertions and the
 // steps most journeys start with.
 
@@ -62,8 +65,6 @@ export async function waitSaved(page) {
 export async function shot(page, name) {
   const dir = process.env.E2E_SHOTS;
   if (!dir) return;
-  const { mkdirSync } = await import("node:fs");
-  const { join } = await import("node:path");
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }

@@ -64,11 +64,13 @@ export async function unwrapSave<D>(pending: Promise<Result<D>>): Promise<D> {
   throw apiError;
 }
 
-export function useCharacters(storyId: string) {
+/** useCharacters lists the story's characters (the bible, and a scene card's point of view); enabled=false defers it. */
+export function useCharacters(storyId: string, enabled = true) {
   const { client } = useApi();
   return useQuery({
     queryKey: bibleKeys.characters(storyId),
     queryFn: ({ signal }) => unwrap(client.GET("/api/stories/{id}/characters", { params: { path: { id: storyId } }, signal })),
+    enabled,
   });
 }
 

@@ -21,7 +21,8 @@ import {
   type Connection,
   type Run,
 } from "./progress";
-import { pipelineKeys, useAIUsage, usePipelines, useRunAction, useSteps, type RunAction } from "./queries";
+import { useUsage } from "../ai/queries";
+import { pipelineKeys, usePipelines, useRunAction, useSteps, type RunAction } from "./queries";
 import { useFollowRun } from "./useFollowRun";
 import "./pipeline.css";
 
@@ -84,7 +85,7 @@ export function PipelinePage() {
 }
 
 function ProviderNote() {
-  const ai = useAIUsage();
+  const ai = useUsage();
   if (!ai.data) return null;
   const u = ai.data;
   if (u.offline) {

@@ -32,15 +32,6 @@ export function useSteps(runId: string, done: number) {
   });
 }
 
-/** useAIUsage reads which provider answers generations, and the writer's allowance. */
-export function useAIUsage() {
-  const { client } = useApi();
-  return useQuery({
-    queryKey: ["ai", "usage"],
-    queryFn: ({ signal }) => unwrap(client.GET("/api/ai/usage", { signal })),
-  });
-}
-
 /** useStartPipeline starts a run on the story. */
 export function useStartPipeline(storyId: string) {
   const { client } = useApi();

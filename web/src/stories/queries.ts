@@ -16,7 +16,6 @@ export const storyKeys = {
   chapters: (id: string) => [...storyKeys.all, id, "chapters"] as const,
   /** The scenes of one chapter of the story. */
   scenes: (id: string, chapterId: string) => [...storyKeys.all, id, "scenes", chapterId] as const,
-  characters: (id: string) => [...storyKeys.all, id, "characters"] as const,
 };
 
 const PAGE_SIZE = 24;

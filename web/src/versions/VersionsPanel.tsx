@@ -1,5 +1,4 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { unwrap } from "../api/client";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useParams } from "react-router";
 import { ApiError, OfflineError, messageOf } from "../api/errors";
@@ -8,7 +7,7 @@ import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { useCollaborators } from "../collaborators/queries";
 import type { Doc } from "../editor/document";
 import { canWrite } from "../stories/StoryLayout";
-import { storyKeys } from "../stories/queries";
+import { useStory } from "../stories/queries";
 import { words } from "../ui/format";
 import { diffBlocks, diffStats } from "./diff";
 import { DiffView } from "./DiffView";
@@ -53,16 +52,6 @@ function beforeRestoreMessage(err: unknown): string {
 
 type Phase = "idle" | "saving" | "restoring";
 
-/** useStoryRole reads the story the panel's text belongs to (from the route), to know whether the writer may restore. */
-function useStoryRole(storyId: string) {
-  const { client } = useApi();
-  return useQuery({
-    queryKey: storyKeys.one(storyId),
-    queryFn: ({ signal }) => unwrap(client.GET("/api/stories/{id}", { params: { path: { id: storyId } }, signal })),
-    enabled: storyId !== "",
-  });
-}
-
 /** VersionsPanel lists saved versions, shows a diff against the current text and restores one. */
 export function VersionsPanel(props: VersionsPanelProps) {
   const { target, currentVersion, onRestored, beforeRestore } = props;
@@ -70,7 +59,7 @@ export function VersionsPanel(props: VersionsPanelProps) {
   const { user } = useAuth();
   const queryClient = useQueryClient();
   const { storyId = "" } = useParams();
-  const story = useStoryRole(storyId);
+  const story = useStory(storyId);
   const people = useCollaborators(storyId, storyId !== "");
   const versions = useVersions(target, currentVersion);
   const headingId = useId();

@@ -8,7 +8,8 @@ import { words } from "../../ui/format";
 import type { ChapterSummary } from "../queries";
 import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { useFocusRequest } from "./focus";
-import { useCreateScene, useDeleteChapter, useUpdateChapter, type Character, type Scene } from "./queries";
+import type { Character } from "../../bible/queries";
+import { useCreateScene, useDeleteChapter, useUpdateChapter, type Scene } from "./queries";
 import { RowActions, type MoveTarget } from "./RowActions";
 import { SceneItem } from "./SceneItem";
 

@@ -20,7 +20,8 @@ import type { ChapterSummary, Story } from "../queries";
 import { ChapterItem, chapterLabel } from "./ChapterItem";
 import { FocusContext, type FocusRequest } from "./focus";
 import { dropChapter, dropScene, moveSceneTo, shiftChapter, shiftScene, type Change, type DropTarget, type Layout } from "./order";
-import { isReader, useChapterScenes, useCharacters, useReorder, type Scene } from "./queries";
+import { useCharacters } from "../../bible/queries";
+import { isReader, useChapterScenes, useReorder, type Scene } from "./queries";
 import "./tree.css";
 
 type ItemType = "chapter" | "scene" | "zone";

@@ -2,7 +2,8 @@ import { useId, useState, type FormEvent } from "react";
 import { messageOf } from "../../api/errors";
 import { Field, TextAreaField } from "../../ui/Field";
 import { FormError } from "../../ui/FormError";
-import { useSaveScene, type Character, type Scene } from "./queries";
+import type { Character } from "../../bible/queries";
+import { useSaveScene, type Scene } from "./queries";
 
 interface Values {
   title: string;

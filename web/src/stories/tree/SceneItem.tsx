@@ -6,7 +6,8 @@ import { ApiError, messageOf } from "../../api/errors";
 import { words } from "../../ui/format";
 import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { useFocusRequest } from "./focus";
-import { useDeleteScene, useSaveScene, type Character, type Scene } from "./queries";
+import type { Character } from "../../bible/queries";
+import { useDeleteScene, useSaveScene, type Scene } from "./queries";
 import { RowActions, type MoveTarget } from "./RowActions";
 import { SceneCard, SceneCardView } from "./SceneCard";
 

@@ -1,4 +1,4 @@
-import { useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { unwrap } from "../../api/client";
 import { toApiError, OfflineError } from "../../api/errors";
 import type { components } from "../../api/schema";
@@ -7,7 +7,6 @@ import { storyKeys, type ChapterSummary } from "../queries";
 import { inOrder, renumber, type Change } from "./order";
 
 export type Scene = components["schemas"]["SceneSummary"];
-export type Character = components["schemas"]["Character"];
 export type SceneUpdate = components["schemas"]["SceneUpdateRequest"];
 
 /** useChapterScenes reads the scenes of every chapter, one request per chapter, in the chapters' order. */
@@ -19,16 +18,6 @@ export function useChapterScenes(storyId: string, chapters: readonly ChapterSumm
       queryFn: ({ signal }: { signal: AbortSignal }) =>
         unwrap(client.GET("/api/chapters/{id}/scenes", { params: { path: { id: c.id } }, signal })),
     })),
-  });
-}
-
-/** useCharacters lists the story's characters (for a scene's point of view). */
-export function useCharacters(storyId: string, enabled: boolean) {
-  const { client } = useApi();
-  return useQuery({
-    queryKey: storyKeys.characters(storyId),
-    queryFn: ({ signal }) => unwrap(client.GET("/api/stories/{id}/characters", { params: { path: { id: storyId } }, signal })),
-    enabled,
   });
 }
 
