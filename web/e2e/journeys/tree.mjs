@@ -74,9 +74,17 @@ async function treeJourney(page, base) {
   const announced = (text) => page.getByText(text).first().waitFor({ state: "attached" });
   await noonHandle.focus();
   await page.keyboard.press("Space");
-  await announced(/^(Picked up|Over) scene “Noon”/);
-  await page.keyboard.press("ArrowUp");
-  await announced(/^Over scene “Dawn”/);
+  // Over itself: the drag is live and the rows are measured.
+  await announced(/^Over scene “Noon”/);
+  // An arrow pressed while the rows are still being measured can be lost (seen
+  // once in CI): press it again only while the scene is still over itself.
+  for (let tries = 0; ; tries++) {
+    await page.keyboard.press("ArrowUp");
+    const moved = await page.getByText(/^Over scene “Dawn”/).first().waitFor({ state: "attached", timeout: 3000 }).then(() => true, () => false);
+    if (moved) break;
+    const still = await page.getByText(/^Over scene “Noon”/).count();
+    expect(tries < 2 && still > 0, "the keyboard drag never moved over Dawn");
+  }
   await page.keyboard.press("Space");
   await announced(/^Dropped scene “Noon”\.$/);
   const one = chapterItem(page, "One");
